@@ -1,0 +1,25 @@
+/**
+ * keyspot command line: argument parsing only; every command calls the library API.
+ * Each command lives in its own file and is registered here.
+ */
+import { Command } from '@commander-js/extra-typings';
+import { VERSION } from '../version.ts';
+import { registerDoctor } from './doctor.ts';
+import { registerStart } from './start.ts';
+
+/** Builds the CLI program (exported for tests). */
+export function buildProgram(): Command {
+  const program = new Command()
+    .name('keyspot')
+    .description('Train small CNNs on spectrograms and images with TensorFlow.js: keyword spotting and image classifiers.')
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)');
+  registerDoctor(program);
+  registerStart(program);
+  return program;
+}
+
+/** Runs the CLI with `argv` (as process.argv). */
+export async function main(argv: string[]): Promise<void> {
+  await buildProgram().parseAsync(argv);
+}
