@@ -123,3 +123,13 @@ describe('package', () => {
     expect(offenders).toEqual([]);
   });
 });
+
+describe('install helper packaging', () => {
+  it('package-lock.json records the checksum of the provisioning tarball (else npm ci fails)', async () => {
+    const crypto = await import('node:crypto');
+    const tarball = path.join(ROOT, 'packages', 'native-provision', 'keyspot-native-provision-1.0.0.tgz');
+    const integrity = `sha512-${crypto.createHash('sha512').update(fs.readFileSync(tarball)).digest('base64')}`;
+    const lock = JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8'));
+    expect(lock.packages['node_modules/keyspot-native-provision'].integrity).toBe(integrity);
+  });
+});

@@ -389,8 +389,24 @@ function buildBinding(tfjsDir) {
  * @param {{force?: boolean}} [opts]
  */
 async function ensure(startDir, opts = {}) {
-  const tfjsDir = findTfjsNode(startDir);
-  if (!tfjsDir) return { ok: false, error: '@tensorflow/tfjs-node is not installed' };
+  let tfjsDir = findTfjsNode(startDir);
+  if (!tfjsDir) {
+    // tfjs-node is an optional dependency: npm removes it when its install script fails.
+    // Put its files back without scripts; the libraries and binding are provisioned below.
+    let spec = '@tensorflow/tfjs-node';
+    try {
+      const pkg = JSON.parse(fs.readFileSync(path.join(startDir, 'package.json'), 'utf8'));
+      const v = (pkg.optionalDependencies || {})[spec] || (pkg.dependencies || {})[spec];
+      if (v) spec = `${spec}@${v}`;
+    } catch { /* no package.json: latest */ }
+    log(`${spec} is missing; installing its files (without scripts)`);
+    const r = cp.spawnSync('npm', ['install', '--no-save', '--ignore-scripts', spec],
+      { cwd: startDir, encoding: 'utf8' });
+    tfjsDir = findTfjsNode(startDir);
+    if (r.status !== 0 || !tfjsDir) {
+      return { ok: false, error: `@tensorflow/tfjs-node is not installed and npm install ${spec} failed: ${(r.stderr || '').trim().split('\n').pop()}` };
+    }
+  }
   const status = readStatus(tfjsDir);
   if (!opts.force && status && status.ok === true && fs.existsSync(bindingPath(tfjsDir))) return status;
   try {
