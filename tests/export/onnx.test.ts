@@ -11,6 +11,8 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import { getTf } from '../../src/backend.ts';
 import { createRng } from '../../src/data/rng.ts';
 import { exportOnnx, modelToOnnx, transposeArray } from '../../src/export/onnx.ts';
+import { ACTIVATIONS } from '../../src/models/options.ts';
+import { buildModel, MODEL_SPECS } from '../../src/models/registry.ts';
 
 type Ort = typeof import('onnxruntime-node');
 const ort = createRequire(import.meta.url)('onnxruntime-node') as Ort;
@@ -121,6 +123,23 @@ describe('ONNX export parity with tfjs (onnxruntime-node)', () => {
       model.dispose();
     });
   }
+
+  for (const spec of MODEL_SPECS) {
+    it(`registry model ${spec.name} (batch norm on) matches`, async () => {
+      const shape: [number, number, number] = spec.kind === 'keyword' ? [49, 40, 1] : [28, 28, 1];
+      const model = buildModel(spec.name, shape, 4, { batchNorm: true, activation: 'prelu' });
+      expect(await maxAbsDiff(model, 7, 2)).toBeLessThan(TOLERANCE);
+      model.dispose();
+    });
+  }
+
+  it('every hidden activation of the registry converts (ds_cnn)', async () => {
+    for (const activation of ACTIVATIONS) {
+      const model = buildModel('ds_cnn', [49, 40, 1], 3, { activation, batchNorm: true });
+      expect(await maxAbsDiff(model, 3, 2), activation).toBeLessThan(TOLERANCE);
+      model.dispose();
+    }
+  });
 
   it('writes a file that loads, with metadata, and names the batch dimension N', async () => {
     const model = seq([4, 3, 1], (f) => [L.flatten(f), L.dense({ units: 2, activation: 'softmax' })]);
