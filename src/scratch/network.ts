@@ -40,6 +40,7 @@ export class Network {
   private lossGrad: FloatArray | undefined;
   /** Input of the last layer in the last forward pass (the logits when softmax is last). */
   private lastInput: FloatArray | undefined;
+  private lastOut: FloatArray | undefined;
 
   /** @throws ConfigError for an empty network, mismatched sizes or dtypes, or negative penalties */
   constructor(layers: readonly Layer[], options: NetworkOptions = {}) {
@@ -106,7 +107,13 @@ export class Network {
     const last = this.layers.length - 1;
     for (let i = 0; i < last; i++) h = this.layers[i]!.forward(h, batchSize, training);
     this.lastInput = h;
-    return this.layers[last]!.forward(h, batchSize, training);
+    this.lastOut = this.layers[last]!.forward(h, batchSize, training);
+    return this.lastOut;
+  }
+
+  /** The output of the last forward pass (also run by {@link lossAndGradients}), or undefined before one. */
+  lastOutput(): FloatArray | undefined {
+    return this.lastOut;
   }
 
   /** The penalty `l1·Σ|w| + l2·Σw²` over the kernels. */
@@ -176,8 +183,13 @@ export class Network {
     });
   }
 
-  /** The data loss of an output (fused softmax cross-entropy reads the logits of the last-but-one layer). */
-  private dataLoss(out: FloatArray, targets: FloatArray, batchSize: number, grad?: FloatArray): number {
+  /**
+   * The data loss (no penalty) of the output `out` of the last {@link forward} call; the fused
+   * softmax cross-entropy reads that call's logits. Writes the gradient w.r.t. the output (or
+   * the logits when fused) into `grad` when given.
+   * @throws ConfigError when `targets` is not `[batchSize, outputSize]`
+   */
+  dataLoss(out: FloatArray, targets: FloatArray, batchSize: number, grad?: FloatArray): number {
     const shape = { batchSize, classes: this.outputSize };
     if (targets.length !== batchSize * this.outputSize) {
       throw new ConfigError('targets.length', `batchSize*outputSize = ${batchSize * this.outputSize}`, targets.length);
