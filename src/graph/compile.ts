@@ -6,12 +6,15 @@
  */
 import type * as tfTypes from '@tensorflow/tfjs';
 import { getTf } from '../backend.ts';
-import { ConfigError, KeyspotError } from '../errors.ts';
+import { ConfigError } from '../errors.ts';
+import { GraphUnavailableError } from './unavailable.ts';
 import { GRAPH_ADDON_FIX, loadGraphAddon, type GraphOutput, type NativeSession } from './addon.ts';
 import { GraphBuilder, type GraphVariable } from './builder.ts';
 import { LAYER_MAPPINGS, type LayerBuildContext } from './layers/index.ts';
 import { buildCrossEntropy, buildL1L2 } from './losses.ts';
 import { buildOptimizer, optimizerConfigFromTfjs, type GraphOptimizerConfig, type GraphOptimizerName } from './optimizers.ts';
+
+export { GraphUnavailableError };
 
 /** The result of {@link supported}: ok, or the first layer graph mode cannot compile and why. */
 export type GraphSupport = { ok: true } | { ok: false; layer: string; reason: string };
@@ -85,8 +88,6 @@ export interface GraphTrainer {
   dispose(): void;
 }
 
-/** Graph mode cannot be used for this model or on this machine; the message says why. */
-export class GraphUnavailableError extends KeyspotError {}
 
 // tfjs internals the compiler reads: symbolic tensors link layers into the model graph.
 interface SymbolicTensorLike {

@@ -7,6 +7,7 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import { ConfigError } from '../errors.ts';
 import type { GraphOutput } from './addon.ts';
 import type { GraphBuilder, GraphVariable } from './builder.ts';
+import { GraphUnavailableError } from './unavailable.ts';
 
 /** Optimizers graph mode implements. */
 export type GraphOptimizerName = 'sgd' | 'momentum' | 'rmsprop' | 'adam' | 'nadam';
@@ -35,7 +36,7 @@ export const DEFAULT_GRAPH_EPSILON = 1e-7;
 
 /**
  * Reads the configuration of a tfjs optimizer object (`tf.train.adam(...)` etc.).
- * @throws ConfigError for optimizer classes graph mode does not implement
+ * @throws GraphUnavailableError for optimizer classes graph mode does not implement
  */
 export function optimizerConfigFromTfjs(optimizer: tfTypes.Optimizer): GraphOptimizerConfig {
   const cls = optimizer.getClassName();
@@ -47,7 +48,7 @@ export function optimizerConfigFromTfjs(optimizer: tfTypes.Optimizer): GraphOpti
     case 'RMSProp': return { name: 'rmsprop', rho: num('decay'), momentum: num('momentum'), epsilon: num('epsilon'), centered: Boolean(c.centered) };
     case 'Adam': return { name: 'adam', beta1: num('beta1'), beta2: num('beta2'), epsilon: num('epsilon') };
     case 'Nadam': return { name: 'nadam', beta1: num('beta1'), beta2: num('beta2'), epsilon: num('epsilon') };
-    default: throw new ConfigError('optimizer', 'sgd, momentum, rmsprop, adam or nadam for graph mode', cls);
+    default: throw new GraphUnavailableError(`optimizer ${cls} has no graph mapping (sgd, momentum, rmsprop, adam, nadam)`);
   }
 }
 

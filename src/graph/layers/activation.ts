@@ -50,7 +50,16 @@ export const prelu: LayerMapping = {
 /** `Softmax` layer on the last axis. */
 export const softmax: LayerMapping = {
   className: 'Softmax',
-  check: (config) => (config.axis === undefined || config.axis === -1 ? null : `axis ${String(config.axis)}`),
+  check(config, layer) {
+    let rank: number | undefined;
+    try {
+      rank = (layer.input as { shape?: unknown[] }).shape?.length;
+    } catch {
+      rank = undefined;
+    }
+    const axis = Array.isArray(config.axis) && config.axis.length === 1 ? config.axis[0] : config.axis;
+    return axis === undefined || axis === -1 || (rank !== undefined && axis === rank - 1) ? null : `axis ${JSON.stringify(config.axis)} (only the last axis)`;
+  },
   build: (ctx, [x]) => [applyActivation(ctx.b, x!, 'softmax', ctx.markSoftmax)],
 };
 
