@@ -1,0 +1,68 @@
+/**
+ * Atomic file and folder writes: content goes to a temporary sibling, is flushed, then renamed
+ * into place, so a crash never leaves a half-written model or checkpoint behind.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+
+let counter = 0;
+
+function tmpSibling(target: string, tag: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.${tag}-${process.pid}-${Date.now()}-${counter++}`);
+}
+
+/** Writes `data` to `file` and flushes it to disk before returning. */
+export async function writeFileSynced(file: string, data: string | Uint8Array): Promise<void> {
+  const handle = await fs.open(file, 'w');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Writes a file atomically: temporary sibling, flush, rename over `file`. Creates the parent folder. */
+export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  const tmp = tmpSibling(file, 'tmp');
+  try {
+    await writeFileSynced(tmp, data);
+    await fs.rename(tmp, file);
+  } catch (err) {
+    await fs.rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+/**
+ * Creates or replaces folder `dir` atomically: `fill(tmpDir)` writes the content into a fresh
+ * temporary sibling folder, which is then renamed to `dir`. An existing `dir` is first renamed
+ * aside and removed after the swap (readers see either the old or the new folder complete;
+ * between the two renames, for a moment, none).
+ */
+export async function writeDirAtomic(dir: string, fill: (tmpDir: string) => Promise<void>): Promise<void> {
+  await fs.mkdir(path.dirname(path.resolve(dir)), { recursive: true });
+  const tmp = tmpSibling(dir, 'tmp');
+  await fs.mkdir(tmp);
+  try {
+    await fill(tmp);
+  } catch (err) {
+    await fs.rm(tmp, { recursive: true, force: true });
+    throw err;
+  }
+  let old: string | undefined;
+  try {
+    await fs.rename(tmp, dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'EISDIR' && code !== 'ENOTDIR') {
+      await fs.rm(tmp, { recursive: true, force: true });
+      throw err;
+    }
+    old = tmpSibling(dir, 'old');
+    await fs.rename(dir, old);
+    await fs.rename(tmp, dir);
+  }
+  if (old) await fs.rm(old, { recursive: true, force: true });
+}
