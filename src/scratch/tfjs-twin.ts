@@ -14,7 +14,8 @@ import { DenseLayer } from './dense-layer.ts';
 import { DropoutLayer } from './dropout-layer.ts';
 import type { EvaluationResult } from './evaluate-network.ts';
 import type { Network } from './network.ts';
-import type { EpochMetrics, ResolvedScratchTrainOptions, TrainHooks } from './train-scratch-network.ts';
+import type { EpochMetrics } from '../train/trainer-types.ts';
+import { epochMetrics, lrAtStep, type ResolvedScratchTrainOptions, type TrainHooks } from './train-scratch-network.ts';
 
 /** Class name of the tfjs layer computing 1.7159·tanh(2x/3). */
 export const IMPROVED_SIGMOID_LAYER_CLASS = 'KeyspotImprovedSigmoid';
@@ -160,16 +161,16 @@ export async function trainTfjsTwin(
   const hasValidation = data.splitSize('validation') > 0;
   const history: EpochMetrics[] = [];
   let step = 0;
-  const lrAt = (t: number): number => options.learningRate / (1 + options.lrDecay * t);
   try {
     for (let epoch = 0; epoch < options.epochs; epoch++) {
+      hooks.onEpochStart?.(epoch + 1, batchesPerEpoch);
       const started = performance.now();
       let lossSum = 0;
       let correct = 0;
       let examples = 0;
       let batchNo = 0;
       for await (const batch of data.trainBatches(epoch, options.batchSize)) {
-        if (options.lrDecay > 0) optimizer.setLearningRate(lrAt(step));
+        if (options.lrDecay > 0) optimizer.setLearningRate(lrAtStep(options, step));
         const { xs, ys } = batchToTensors(batch, data.labels.length);
         const [loss, acc] = (await model.trainOnBatch(xs, ys)) as number[];
         tf.dispose([xs, ys]);
@@ -178,20 +179,14 @@ export async function trainTfjsTwin(
         correct += acc! * batch.size;
         examples += batch.size;
         batchNo += 1;
-        hooks.onBatch?.({ epoch: epoch + 1, batch: batchNo, batchesPerEpoch, loss: loss! });
+        hooks.onBatch?.({ epoch: epoch + 1, batch: batchNo, batchesPerEpoch, loss: loss!, meanLoss: lossSum / examples, meanAccuracy: correct / examples });
       }
       const trainSec = (performance.now() - started) / 1000;
       const val = hasValidation ? await evaluateTwin(model, data, 'validation', network.loss, options.evalBatchSize) : null;
-      const metrics: EpochMetrics = {
-        epoch: epoch + 1,
-        loss: lossSum / examples,
-        accuracy: correct / examples,
-        valLoss: val?.loss ?? null,
-        valAccuracy: val?.accuracy ?? null,
-        learningRate: lrAt(step),
-        trainSec,
-        examplesPerSec: examples / trainSec,
-      };
+      const metrics = epochMetrics({
+        epoch: epoch + 1, step, loss: lossSum / examples, accuracy: correct / examples, val,
+        learningRate: lrAtStep(options, step - 1), durationSec: (performance.now() - started) / 1000, examplesPerSec: examples / trainSec,
+      });
       history.push(metrics);
       await hooks.onEpoch?.(metrics);
     }

@@ -13,6 +13,7 @@ import type { FloatDType } from './float-array.ts';
 import type { InitialiserName } from './initialisers.ts';
 import type { LossName } from './losses.ts';
 import type { Network } from './network.ts';
+import type { EpochMetrics } from '../train/trainer-types.ts';
 import { SgdOptimizer } from './sgd-optimizer.ts';
 
 /** Options of {@link trainScratchNetwork} (the network, the optimiser and the loop). */
@@ -74,26 +75,6 @@ export const DEFAULT_SCRATCH_TRAIN_OPTIONS = {
 /** Resolved options (every field set). */
 export type ResolvedScratchTrainOptions = { -readonly [K in keyof ScratchTrainOptions]-?: NonNullable<ScratchTrainOptions[K]> };
 
-/** Metrics of one epoch (the same fields for the scratch network and its tfjs twin). */
-export interface EpochMetrics {
-  /** Epoch number, 1-based. */
-  epoch: number;
-  /** Mean training loss over the epoch's batches (with penalty, dropout on, as Keras reports it). */
-  loss: number;
-  /** Training accuracy over the epoch's batches (while the weights were changing). */
-  accuracy: number;
-  /** Validation loss after the epoch, or null without a validation split. */
-  valLoss: number | null;
-  /** Validation accuracy after the epoch, or null without a validation split. */
-  valAccuracy: number | null;
-  /** Learning rate at the end of the epoch. */
-  learningRate: number;
-  /** Wall time of the epoch's training batches (batch production included, evaluation excluded). */
-  trainSec: number;
-  /** Training examples per second in this epoch. */
-  examplesPerSec: number;
-}
-
 /** Progress of one batch. */
 export interface BatchProgress {
   /** Epoch number, 1-based. */
@@ -104,10 +85,16 @@ export interface BatchProgress {
   batchesPerEpoch: number;
   /** Loss of this batch. */
   loss: number;
+  /** Mean loss over the epoch's batches so far. */
+  meanLoss: number;
+  /** Accuracy over the epoch's batches so far. */
+  meanAccuracy: number;
 }
 
 /** Callbacks during training. */
 export interface TrainHooks {
+  /** Before each epoch (`epoch` 1-based). */
+  onEpochStart?(epoch: number, batchesPerEpoch: number): void;
   /** After each training batch. */
   onBatch?(progress: BatchProgress): void;
   /** After each epoch (awaited). */
@@ -126,6 +113,17 @@ export interface ScratchTrainResult {
   test: EvaluationResult | null;
   /** The options used. */
   options: ResolvedScratchTrainOptions;
+}
+
+/** The learning rate of step `step` (0-based) under inverse-time decay. */
+export function lrAtStep(options: Pick<ResolvedScratchTrainOptions, 'learningRate' | 'lrDecay'>, step: number): number {
+  return options.learningRate / (1 + options.lrDecay * Math.max(0, step));
+}
+
+/** Builds one epoch's metrics (the trainer's `metrics.jsonl` record; no val fields without validation). */
+export function epochMetrics(m: Omit<EpochMetrics, 'valLoss' | 'valAccuracy'> & { val: EvaluationResult | null }): EpochMetrics {
+  const { val, ...rest } = m;
+  return val ? { ...rest, valLoss: val.loss, valAccuracy: val.accuracy } : rest;
 }
 
 /** Fills in defaults and validates. @throws ConfigError naming the bad option */
@@ -177,6 +175,7 @@ export async function trainScratchNetwork(data: TrainingData, options: ScratchTr
   const buffers: FeedBuffers = {};
   const history: EpochMetrics[] = [];
   for (let epoch = 0; epoch < opts.epochs; epoch++) {
+    hooks.onEpochStart?.(epoch + 1, batchesPerEpoch);
     const started = performance.now();
     let lossSum = 0;
     let correct = 0;
@@ -191,20 +190,14 @@ export async function trainScratchNetwork(data: TrainingData, options: ScratchTr
       lossSum += loss * batch.size;
       examples += batch.size;
       batchNo += 1;
-      hooks.onBatch?.({ epoch: epoch + 1, batch: batchNo, batchesPerEpoch, loss });
+      hooks.onBatch?.({ epoch: epoch + 1, batch: batchNo, batchesPerEpoch, loss, meanLoss: lossSum / examples, meanAccuracy: correct / examples });
     }
     const trainSec = (performance.now() - started) / 1000;
     const val = hasValidation ? await evaluateNetwork(network, data, 'validation', opts.evalBatchSize) : null;
-    const metrics: EpochMetrics = {
-      epoch: epoch + 1,
-      loss: lossSum / examples,
-      accuracy: correct / examples,
-      valLoss: val?.loss ?? null,
-      valAccuracy: val?.accuracy ?? null,
-      learningRate: optimizer.currentLearningRate(),
-      trainSec,
-      examplesPerSec: examples / trainSec,
-    };
+    const metrics = epochMetrics({
+      epoch: epoch + 1, step: optimizer.iterations, loss: lossSum / examples, accuracy: correct / examples, val,
+      learningRate: lrAtStep(opts, optimizer.iterations - 1), durationSec: (performance.now() - started) / 1000, examplesPerSec: examples / trainSec,
+    });
     history.push(metrics);
     await hooks.onEpoch?.(metrics);
   }
