@@ -6,6 +6,9 @@ import { Command } from '@commander-js/extra-typings';
 import { VERSION } from '../version.ts';
 import { registerDoctor } from './doctor.ts';
 import { registerStart } from './start.ts';
+import { registerListen } from './listen.ts';
+import { registerEvalStream } from './eval-stream.ts';
+import { registerExport } from './export.ts';
 
 /** Builds the CLI program (exported for tests). */
 export function buildProgram(): Command {
@@ -16,6 +19,9 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)');
   registerDoctor(program);
   registerStart(program);
+  registerListen(program);
+  registerEvalStream(program);
+  registerExport(program);
   return program;
 }
 

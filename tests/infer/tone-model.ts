@@ -89,3 +89,40 @@ export function toneStream(durationMs: number, words: readonly { label: string; 
   for (const w of words) addToneWord(out, w.label, Math.round((w.startMs / 1000) * s.sampleRateHz), s.sampleRateHz, 0.5);
   return out;
 }
+
+/** Trains the tone model and saves it as a keyword model folder (as `keyspot train kws` would). */
+export async function saveToneModelDir(dir: string, seed = 1): Promise<tfTypes.LayersModel> {
+  const { saveModelDir } = await import('../../src/export/model-dir.ts');
+  const { keywordInput } = await import('../../src/kws/keyword-input.ts');
+  const model = await trainToneModel(seed);
+  await saveModelDir(dir, model, { labels: [...TONE_LABELS], inputShape: [...TONE_FEATURES.exampleShape], input: keywordInput(TONE_FEATURES) as unknown as Record<string, unknown> });
+  return model;
+}
+
+/** Writes a tiny Speech Commands folder of tone words: `low/`, `high/` keywords, `mid/` and `buzz/` others, noise, list files. */
+export async function writeToneDataset(root: string, perWord = 4, seed = 3): Promise<void> {
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const { writeWavSync } = await import('../../src/audio/wav.ts');
+  const rng = createRng(seed);
+  const s = TONE_FEATURES;
+  const testing: string[] = [];
+  const words: Record<string, string> = { low: 'low', high: 'high', mid: '_unknown_', buzz: '_unknown_' };
+  for (const [word, label] of Object.entries(words)) {
+    fs.mkdirSync(path.join(root, word), { recursive: true });
+    for (let i = 0; i < perWord; i++) {
+      const clip = addNoise(new Float32Array(s.samplesPerClip), rng, 0.005);
+      addToneWord(clip, label, Math.round(0.3 * s.sampleRateHz), s.sampleRateHz, 0.5);
+      const name = `spk${i % 2}_nohash_${i}.wav`;
+      writeWavSync(path.join(root, word, name), { samples: clip, sampleRateHz: s.sampleRateHz });
+      if (i % 2 === 0) testing.push(`${word}/${name}`);
+    }
+  }
+  fs.writeFileSync(path.join(root, 'testing_list.txt'), `${testing.join('\n')}\n`);
+  fs.writeFileSync(path.join(root, 'validation_list.txt'), '');
+  fs.mkdirSync(path.join(root, '_background_noise_'), { recursive: true });
+  writeWavSync(path.join(root, '_background_noise_', 'white.wav'), { samples: addNoise(new Float32Array(s.sampleRateHz * 5), rng, 0.1), sampleRateHz: s.sampleRateHz });
+  // A corrupt clip: skipped and counted, never a crash.
+  fs.writeFileSync(path.join(root, 'low', 'spk0_nohash_99.wav'), 'not a wav');
+  fs.appendFileSync(path.join(root, 'testing_list.txt'), 'low/spk0_nohash_99.wav\n');
+}
