@@ -2,8 +2,9 @@
  * `res8`: Tang & Lin, "Deep Residual Learning for Small-Footprint Keyword Spotting" (ICASSP
  * 2018), as in Honk's `SpeechResModel` with the res8 config: conv 3x3x45 (no bias) -> ReLU ->
  * average pool 4x3 (time x frequency) -> 3 residual blocks of two [conv 3x3x45 (no bias) -> ReLU
- * -> BN without affine]; the second conv's output plus the skip (pre-BN, as Honk) is the next skip -> global average pool -> dense.
- * About 110k parameters.
+ * -> BN]; the second conv's output plus the skip (pre-BN, as Honk) is the next skip -> global average pool -> dense.
+ * About 110k parameters. Honk's BN has no affine parameters; here it has them (540 more weights), because
+ * tfjs' BatchNormalization without `center`/`scale` cannot run in training mode (it reads gamma/beta).
  */
 import type { SymbolicTensor } from './layer-factory.ts';
 import { defineModel } from './model-spec.ts';
@@ -29,9 +30,9 @@ export const RES8_MODEL = defineModel(
       let y = conv(x);
       if (i % 2 === 0) {
         skip = L.add().apply([y, skip]) as SymbolicTensor;
-        x = f.batchNorm(false).apply(skip) as SymbolicTensor;
+        x = f.batchNorm(true).apply(skip) as SymbolicTensor;
       } else {
-        x = f.batchNorm(false).apply(y) as SymbolicTensor;
+        x = f.batchNorm(true).apply(y) as SymbolicTensor;
       }
     }
     x = L.globalAveragePooling2d({}).apply(x) as SymbolicTensor;

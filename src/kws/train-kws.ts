@@ -1,0 +1,234 @@
+/**
+ * `trainKws`: the keyword job end to end. Opens a Speech Commands folder with the recipe's
+ * features and augmentation, adds SpecAugment, builds the recipe's model, trains it (validation
+ * accuracy each epoch, best epoch kept), evaluates the test split, and exports the model folder
+ * atomically: `model.json` + `weights.bin`, `metadata.json` (labels, full feature settings, sample
+ * rate, clip length, training data summary and metrics, keyspot version), `report.md`,
+ * `curves.svg`, `confusion.svg`.
+ */
+import path from 'node:path';
+import type * as tfTypes from '@tensorflow/tfjs';
+import { withSpecAugment } from '../augment/spec-augment.ts';
+import { SpeechCommandsData } from '../data/speech-commands-data.ts';
+import { ConfigError } from '../errors.ts';
+import { writeDirAtomic, writeFileSynced } from '../export/atomic-write.ts';
+import { METADATA_FILE, MODEL_JSON_FILE, modelDirWriter, type ModelMetadata } from '../export/model-dir.ts';
+import { buildModel } from '../models/registry.ts';
+import { evaluateModel } from '../train/metrics.ts';
+import type { ProgressMode, TrainProgress } from '../train/progress.ts';
+import { train } from '../train/trainer.ts';
+import type { EpochMetrics } from '../train/trainer-types.ts';
+import { VERSION } from '../version.ts';
+import { keywordEvaluation, type KeywordEvaluation } from './class-metrics.ts';
+import { keywordInput } from './keyword-input.ts';
+import { DEFAULT_KWS_RECIPE, DEFAULT_KWS_WORDS, recipeSchedule, type KwsRecipe } from './recipe.ts';
+import { confusionSvg, curvesSvg, REPORT_FILES, reportMarkdown } from './report-files.ts';
+
+/** Default output folder of `train kws`. */
+export const DEFAULT_KWS_OUT_DIR = 'models/kws';
+/** Default seed of `train kws`. */
+export const DEFAULT_KWS_SEED = 1;
+
+/** Options of {@link trainKws}. */
+export interface TrainKwsOptions {
+  /** Dataset root in the Speech Commands layout. */
+  dataDir: string;
+  /** Background noise folder. @default `<dataDir>/background_noise/`, else `<dataDir>/_background_noise_/` */
+  noiseDir?: string;
+  /** Words to recognise. @default yes,no,up,down,left,right,on,off,stop,go */
+  words?: readonly string[];
+  /** Model folder to write (replaced atomically). @default 'models/kws' */
+  outDir?: string;
+  /** Recipe fields that differ from {@link DEFAULT_KWS_RECIPE} (or a whole other recipe). @default {} */
+  recipe?: Partial<KwsRecipe>;
+  /** Seed of weights, batches and augmentation. @default 1 */
+  seed?: number;
+  /** Progress display or reporter (training). @default 'none' */
+  progress?: ProgressMode | TrainProgress;
+  /** Called while clips are decoded. */
+  onLoadProgress?: (done: number, total: number) => void;
+  /** Feature worker threads. @default the batcher's default */
+  workers?: number;
+  /** Called after each epoch. */
+  onEpochEnd?: (m: EpochMetrics) => void | Promise<void>;
+}
+
+/** What {@link trainKws} returns. */
+export interface TrainKwsResult {
+  /** Absolute model folder. */
+  outDir: string;
+  /** Files written, absolute paths. */
+  files: { model: string; metadata: string; report: string; curves: string; confusion: string };
+  /** The metadata as written. */
+  metadata: ModelMetadata;
+  /** The resolved recipe. */
+  recipe: KwsRecipe;
+  /** Every epoch's metrics. */
+  history: EpochMetrics[];
+  /** 1-based best validation epoch (the weights saved). */
+  bestEpoch: number;
+  /** Validation accuracy of the saved weights (undefined without a validation split). */
+  valAccuracy?: number;
+  /** Test-split evaluation of the saved weights (undefined without a test split). */
+  test?: KeywordEvaluation;
+  /** Training time (training and validation passes), minutes. */
+  trainMinutes: number;
+  /** Training throughput, examples per second. */
+  examplesPerSec: number;
+  /** Unreadable files skipped. */
+  skipped: readonly string[];
+}
+
+/** Merges recipe overrides onto the default recipe (nested option objects merged one level deep). */
+export function resolveRecipe(overrides: Partial<KwsRecipe> = {}, base: Readonly<KwsRecipe> = DEFAULT_KWS_RECIPE): KwsRecipe {
+  return {
+    ...base,
+    ...overrides,
+    modelOptions: { ...base.modelOptions, ...overrides.modelOptions },
+    features: { ...base.features, ...overrides.features },
+    augment: { ...base.augment, ...overrides.augment },
+    specAugment: { ...base.specAugment, ...overrides.specAugment },
+    optimizer: { ...base.optimizer, ...overrides.optimizer },
+  };
+}
+
+/**
+ * Trains, evaluates and exports a keyword model.
+ * @throws DatasetError for a missing/empty data folder, missing words or noise
+ * @throws ConfigError for bad recipe values
+ */
+export async function trainKws(options: TrainKwsOptions): Promise<TrainKwsResult> {
+  const {
+    dataDir, noiseDir, words = DEFAULT_KWS_WORDS, outDir = DEFAULT_KWS_OUT_DIR, seed = DEFAULT_KWS_SEED,
+    progress = 'none', onLoadProgress, workers, onEpochEnd,
+  } = options;
+  if (!Number.isInteger(seed) || seed < 0) throw new ConfigError('seed', 'an integer >= 0', seed);
+  const recipe = resolveRecipe(options.recipe);
+  if (!Number.isInteger(recipe.epochs) || recipe.epochs < 1) throw new ConfigError('epochs', 'an integer >= 1', recipe.epochs);
+  if (!Number.isInteger(recipe.batchSize) || recipe.batchSize < 1) throw new ConfigError('batchSize', 'an integer >= 1', recipe.batchSize);
+
+  const data = await SpeechCommandsData.open({
+    dataDir,
+    backgroundNoiseDir: noiseDir,
+    wantedWords: words,
+    silencePercentage: recipe.silencePercentage,
+    unknownPercentage: recipe.unknownPercentage,
+    features: recipe.features,
+    augment: recipe.augment,
+    balance: recipe.balance,
+    seed,
+    workers,
+    onProgress: onLoadProgress,
+  });
+  let model: tfTypes.LayersModel | undefined;
+  try {
+    const trainingData = withSpecAugment(data, recipe.specAugment, seed);
+    model = buildModel(recipe.model, data.exampleShape, data.labels.length, { seed, ...recipe.modelOptions });
+    const stepsPerEpoch = data.batchesPerEpoch(recipe.batchSize);
+    const totalSteps = stepsPerEpoch * recipe.epochs;
+    const baseRate = recipe.optimizer.learningRate ?? 0.001;
+    const hasValidation = data.splitSize('validation') > 0;
+    const result = await train(model, trainingData, {
+      epochs: recipe.epochs,
+      batchSize: recipe.batchSize,
+      optimizer: recipe.optimizer,
+      schedule: recipeSchedule(recipe.schedule, baseRate, totalSteps),
+      earlyStopping: hasValidation ? { monitor: 'valAccuracy', patience: recipe.epochs + 1, restoreBestWeights: true } : false,
+      seed,
+      progress,
+      onEpochEnd,
+    });
+    const history = result.history;
+    const trainSec = history.reduce((a, m) => a + m.durationSec, 0);
+    const examples = history.reduce((a, m) => a + m.examplesPerSec * m.durationSec, 0);
+    const best = history[result.bestEpoch - 1];
+    let test: KeywordEvaluation | undefined;
+    if (data.splitSize('testing') > 0) {
+      const ev = await evaluateModel(model, data, 'testing');
+      test = keywordEvaluation(ev.confusion, data.labels);
+    }
+    const composition = data.composition();
+    const metrics: Record<string, number> = {};
+    if (best?.valAccuracy !== undefined) metrics.valAccuracy = best.valAccuracy;
+    if (test) metrics.testAccuracy = test.accuracy;
+    metrics.trainMinutes = trainSec / 60;
+    metrics.examplesPerSec = trainSec > 0 ? examples / trainSec : 0;
+    metrics.epochs = history.length;
+    metrics.bestEpoch = result.bestEpoch;
+    const absOut = path.resolve(outDir);
+    const metadata: ModelMetadata = {
+      keyspotVersion: VERSION,
+      savedAt: new Date().toISOString(),
+      labels: [...data.labels],
+      inputShape: [...data.exampleShape],
+      modelName: recipe.model,
+      modelOptions: { seed, ...recipe.modelOptions },
+      input: keywordInput(data.features) as unknown as Record<string, unknown>,
+      metrics,
+      training: {
+        dataDir: data.index.root,
+        noiseFiles: data.noiseFiles.map((f) => path.basename(f)),
+        splitSource: data.index.splitSource,
+        wantedWords: [...words],
+        silencePercentage: recipe.silencePercentage,
+        unknownPercentage: recipe.unknownPercentage,
+        composition,
+        skippedFiles: data.skipped.length,
+        seed,
+        recipe,
+      },
+      test: test ? { accuracy: test.accuracy, count: test.count, perClass: test.perClass, confusion: test.confusion } : undefined,
+    };
+    const report = reportMarkdown({
+      modelDir: path.relative(process.cwd(), absOut) || '.',
+      modelName: recipe.model,
+      labels: data.labels,
+      data: {
+        folder: data.index.root,
+        'split from': data.index.splitSource === 'lists' ? 'validation_list.txt / testing_list.txt' : 'hash of the file name (TensorFlow which_set)',
+        'training examples per epoch': composition.training,
+        'validation examples': data.splitSize('validation'),
+        'testing examples': data.splitSize('testing'),
+        'background noise files': data.noiseFiles.length,
+      },
+      recipe,
+      history,
+      bestEpoch: result.bestEpoch,
+      trainMinutes: trainSec / 60,
+      examplesPerSec: metrics.examplesPerSec,
+      test,
+      skipped: data.skipped,
+    });
+    const trainedModel = model;
+    await writeDirAtomic(absOut, async (tmp) => {
+      await trainedModel.save(modelDirWriter(tmp));
+      await writeFileSynced(path.join(tmp, REPORT_FILES.report), report);
+      await writeFileSynced(path.join(tmp, REPORT_FILES.curves), curvesSvg(history, `${recipe.model}: accuracy and loss per epoch`));
+      await writeFileSynced(path.join(tmp, REPORT_FILES.confusion), confusionSvg(test ?? keywordEvaluation(data.labels.map(() => data.labels.map(() => 0)), data.labels), `${recipe.model}: test split`));
+      // metadata.json last: a folder with metadata is complete.
+      await writeFileSynced(path.join(tmp, METADATA_FILE), `${JSON.stringify(metadata, null, 2)}\n`);
+    });
+    return {
+      outDir: absOut,
+      files: {
+        model: path.join(absOut, MODEL_JSON_FILE),
+        metadata: path.join(absOut, METADATA_FILE),
+        report: path.join(absOut, REPORT_FILES.report),
+        curves: path.join(absOut, REPORT_FILES.curves),
+        confusion: path.join(absOut, REPORT_FILES.confusion),
+      },
+      metadata,
+      recipe,
+      history,
+      bestEpoch: result.bestEpoch,
+      valAccuracy: best?.valAccuracy,
+      test,
+      trainMinutes: trainSec / 60,
+      examplesPerSec: metrics.examplesPerSec,
+      skipped: data.skipped,
+    };
+  } finally {
+    model?.dispose();
+    await data.close();
+  }
+}
