@@ -1,13 +1,13 @@
 /**
- * Log-mel spectrogram: periodic Hann window, zero-padded real FFT (fft.js), |X|^power, mel filter
+ * Log-mel spectrogram: periodic Hann window, zero-padded real FFT (`RealFft`), |X|^power, mel filter
  * bank, then ln(x + logOffset) (or dB). The class builds the window, FFT plan and filter bank once;
  * `compute`/`computeInto` then run without allocating (except the result of `compute`).
  * Internal arithmetic is float64; results are float32, frames-major.
  */
-import FFT from 'fft.js';
 import { ConfigError } from '../errors.ts';
 import { deriveFeatureSettings, numFramesFor, type FeatureOptions, type FeatureSettings } from '../features/settings.ts';
 import { melFilterBank, type MelFilterBank } from './mel.ts';
+import { RealFft } from './real-fft.ts';
 
 /** A feature matrix, frames-major: value (frame t, bin b) at `data[t * numBins + b]`. */
 export interface FeatureMatrix {
@@ -63,9 +63,8 @@ export class LogMel implements Featurizer {
   readonly filterBank: MelFilterBank;
   /** The analysis window (periodic Hann, `windowSamples` long). */
   readonly window: Float64Array;
-  private readonly fft: FFT;
+  private readonly fft: RealFft;
   private readonly frame: Float64Array;
-  private readonly spectrum: Float64Array;
   private readonly powerSpec: Float64Array;
   private readonly melValues: Float64Array;
   private readonly padLeft: number;
@@ -81,9 +80,8 @@ export class LogMel implements Featurizer {
     this.numFrames = numFramesFor(s.samplesPerClip, s);
     this.numBins = s.nMels;
     this.window = periodicHann(s.windowSamples);
-    this.fft = new FFT(s.nFft);
+    this.fft = new RealFft(s.nFft);
     this.frame = new Float64Array(s.nFft);
-    this.spectrum = new Float64Array(2 * s.nFft);
     this.powerSpec = new Float64Array(s.numFftBins);
     this.melValues = new Float64Array(s.nMels);
     // Centring as librosa: pad nFft/2 zeros, the window sits in the middle of each nFft frame.
@@ -143,10 +141,9 @@ export class LogMel implements Featurizer {
   /** Mel power (or magnitude) of frame `t` into `this.melValues`. */
   private melFrame(samples: Float32Array, t: number): void {
     const { hopSamples, windowSamples, power, nMels } = this.settings;
-    const { frame, spectrum, powerSpec, window, fft, bandWeights, bandOffset, padLeft, melValues } = this;
+    const { frame, powerSpec, window, fft, bandWeights, bandOffset, padLeft, melValues } = this;
     const { start } = this.filterBank;
     const n = samples.length;
-    const numFftBins = powerSpec.length;
     const first = t * hopSamples - padLeft;
     if (first >= 0 && first + windowSamples <= n) {
       for (let i = 0; i < windowSamples; i++) frame[i] = samples[first + i]! * window[i]!;
@@ -156,20 +153,7 @@ export class LogMel implements Featurizer {
         frame[i] = j >= 0 && j < n ? samples[j]! * window[i]! : 0;
       }
     }
-    fft.realTransform(spectrum, frame);
-    if (power === 2) {
-      for (let k = 0; k < numFftBins; k++) {
-        const re = spectrum[2 * k]!;
-        const im = spectrum[2 * k + 1]!;
-        powerSpec[k] = re * re + im * im;
-      }
-    } else {
-      for (let k = 0; k < numFftBins; k++) {
-        const re = spectrum[2 * k]!;
-        const im = spectrum[2 * k + 1]!;
-        powerSpec[k] = Math.sqrt(re * re + im * im);
-      }
-    }
+    fft.powerSpectrum(frame, powerSpec, power);
     for (let m = 0; m < nMels; m++) {
       let acc = 0;
       const s = start[m]! - bandOffset[m]!;
