@@ -59,6 +59,14 @@ export const DEFAULT_GRAPH_COMPILE_OPTIONS = {
   interOpThreads: 0,
 } as const;
 
+/** Loss and correct-prediction count of one training step. */
+export interface GraphStepResult {
+  /** Loss of the batch (cross-entropy plus regularization) before the update. */
+  loss: number;
+  /** Examples whose arg-max prediction (training-mode forward pass) equals the label. */
+  correct: number;
+}
+
 /** A compiled training step over one model's weights. */
 export interface GraphTrainer {
   /** Input shape without the batch dimension. */
@@ -74,12 +82,18 @@ export interface GraphTrainer {
    * @returns the loss of the batch (cross-entropy plus regularization) before the update
    */
   step(x: Float32Array, y: Int32Array, lr: number): number;
+  /** {@link GraphTrainer.step} that also counts the correct predictions of the batch (training mode). */
+  stepWithMetrics(x: Float32Array, y: Int32Array, lr: number): GraphStepResult;
   /** Class probabilities (or logits with fromLogits) [n, numClasses], inference mode. */
   predict(x: Float32Array): Float32Array;
   /** Copies the graph's weights (incl. moving statistics) into the tfjs model's variables. */
   readWeightsInto(model: tfTypes.LayersModel): void;
   /** Copies the tfjs model's weights into the graph (optimizer state is kept). */
   writeWeightsFrom(model: tfTypes.LayersModel): void;
+  /** The optimizer's state (moments, accumulators) and the step counter, for checkpoints. */
+  getOptimizerState(): { name: string; shape: number[]; data: Float32Array }[];
+  /** Restores what {@link GraphTrainer.getOptimizerState} returned (same model and optimizer). */
+  setOptimizerState(state: { name: string; shape: number[]; data: Float32Array }[]): void;
   /** Zeroes the optimizer state and the step counter. */
   resetOptimizer(): void;
   /** Sets the step counter (optimizer bias correction, dropout masks), e.g. on resume. */
@@ -282,6 +296,8 @@ export function compileTrainingStep(model: tfTypes.LayersModel, options: GraphCo
   if (regTerms.length > 0) {
     total = b.add(total, regTerms.length === 1 ? regTerms[0]! : b.op('AddN', [{ list: regTerms }], { T: 'float32', N: regTerms.length }));
   }
+  const predicted = b.op('ArgMax', [logits, b.constI(1)], { T: 'float32', Tidx: 'int32', output_type: 'int32' });
+  const correctCount = b.sumAll(b.cast(b.op('Equal', [predicted, y], { T: 'int32', incompatible_shape_error: true }), 'bool', 'float32'));
   const trainIdx = weightVars.map((_, i) => i).filter((i) => trainable[i]);
   const grads = b.graph.addGradients('gradients', [total], trainIdx.map((i) => weightVars[i]!.value), null);
   const opt = buildOptimizer(b, optimizer, trainIdx.map((i, k) => ({ variable: weightVars[i]!, gradient: grads[k]! as GraphOutput })), lr, stepNew);
@@ -315,17 +331,20 @@ export function compileTrainingStep(model: tfTypes.LayersModel, options: GraphCo
     numClasses,
     get stepCount() { return steps; },
     step(xData, yData, rate) {
+      return trainer.stepWithMetrics(xData, yData, rate).loss;
+    },
+    stepWithMetrics(xData, yData, rate) {
       checkOpen();
       const n = batchOf(xData);
       if (yData.length !== n) throw new ConfigError('y', `${n} labels (one per example)`, yData.length);
       if (!(rate >= 0) || !Number.isFinite(rate)) throw new ConfigError('lr', 'a finite number >= 0', rate);
-      const [lossOut] = session.run([
+      const [lossOut, correctOut] = session.run([
         { op: x[0], index: x[1], dtype: 'float32', shape: [n, ...(inputShape as number[])], data: xData },
         { op: y[0], index: y[1], dtype: 'int32', shape: [n], data: yData },
         { op: lr[0], index: lr[1], dtype: 'float32', shape: [], data: Float32Array.of(rate) },
-      ], [total], [trainOp]);
+      ], [total, correctCount], [trainOp]);
       steps++;
-      return (lossOut!.data as Float32Array)[0]!;
+      return { loss: (lossOut!.data as Float32Array)[0]!, correct: (correctOut!.data as Float32Array)[0]! };
     },
     predict(xData) {
       checkOpen();
@@ -359,6 +378,21 @@ export function compileTrainingStep(model: tfTypes.LayersModel, options: GraphCo
       }
       assignAll(sourceWeights.map((w, i) => [weightVars[i]!, w.read().dataSync() as Float32Array]));
     },
+    getOptimizerState() {
+      checkOpen();
+      const vars = [...opt.slots, ...opt.slotsStartingAtOne, stepVar];
+      const values = session.run([], vars.map((v) => v.value), []);
+      return vars.map((v, i) => ({ name: v.name, shape: v.shape, data: values[i]!.data as Float32Array }));
+    },
+    setOptimizerState(state) {
+      checkOpen();
+      const vars = [...opt.slots, ...opt.slotsStartingAtOne, stepVar];
+      if (state.length !== vars.length || state.some((s, i) => s.name !== vars[i]!.name || s.data.length !== size(vars[i]!))) {
+        throw new ConfigError('optimizer state', `${vars.length} tensors named ${vars.map((v) => v.name).slice(0, 3).join(', ')}...`, state.map((s) => s.name));
+      }
+      assignAll(vars.map((v, i) => [v, state[i]!.data]));
+      steps = state.at(-1)!.data[0]!;
+    },
     resetOptimizer() {
       checkOpen();
       assignAll([
@@ -371,7 +405,8 @@ export function compileTrainingStep(model: tfTypes.LayersModel, options: GraphCo
     setStep(n) {
       checkOpen();
       if (!Number.isInteger(n) || n < 0) throw new ConfigError('step', 'an integer >= 0', n);
-      assignAll([[stepVar, Float32Array.of(n)]]);
+      const atOne = opt.stateAtStep(n);
+      assignAll([[stepVar, Float32Array.of(n)], ...opt.slotsStartingAtOne.map((v, i) => [v, atOne[i]!] as [GraphVariable, Float32Array])]);
       steps = n;
     },
     dispose() {

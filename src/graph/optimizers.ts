@@ -68,6 +68,8 @@ export interface OptimizerOps {
   slotsStartingAtOne: GraphVariable[];
   /** Updates to run after `updates` (e.g. Nadam's running momentum product). */
   after: (control: number[]) => number[];
+  /** Values of {@link OptimizerOps.slotsStartingAtOne} after `step` steps (resume). */
+  stateAtStep: (step: number) => Float32Array[];
 }
 
 const F = { T: 'float32' } as const;
@@ -88,6 +90,7 @@ export function buildOptimizer(b: GraphBuilder, config: GraphOptimizerConfig, va
   };
   const updates: number[] = [];
   let after: OptimizerOps['after'] = () => [];
+  let stateAtStep: OptimizerOps['stateAtStep'] = () => [];
   const eps = config.epsilon ?? DEFAULT_GRAPH_EPSILON;
   const useLocking = { use_locking: false };
   switch (config.name) {
@@ -140,13 +143,14 @@ export function buildOptimizer(b: GraphBuilder, config: GraphOptimizerConfig, va
       break;
     }
     case 'nadam': {
-      // Keras' Nadam (momentum schedule with decay 0.96 every 250 steps), written out in ops.
+      // Keras 3's Nadam (momentum schedule u_t = beta1 * (1 - 0.5 * 0.96^t)), written out in ops,
+      // as src/train/nadam.ts does eagerly.
       const beta1 = config.beta1 ?? 0.9;
       const beta2 = config.beta2 ?? 0.999;
       const one = b.constF(1);
       const uProduct = b.variable('nadam/u_product', []);
       slotsStartingAtOne.push(uProduct);
-      const u = (t: GraphOutput) => b.mul(b.constF(beta1), b.sub(one, b.mul(b.constF(0.5), b.pow(b.constF(0.96), b.mul(b.constF(0.004), t)))));
+      const u = (t: GraphOutput) => b.mul(b.constF(beta1), b.sub(one, b.mul(b.constF(0.5), b.pow(b.constF(0.96), t))));
       const uT = u(step);
       const uT1 = u(b.add(step, one));
       const uProductT = b.mul(uProduct.value, uT);
@@ -164,6 +168,11 @@ export function buildOptimizer(b: GraphBuilder, config: GraphOptimizerConfig, va
           b.target('AssignSubVariableOp', [variable.handle, delta], { dtype: 'float32' }));
       }
       after = (control) => [b.assign(uProduct, uProductT, control)];
+      stateAtStep = (n) => {
+        let p = 1;
+        for (let t = 1; t <= n; t++) p *= beta1 * (1 - 0.5 * Math.pow(0.96, t));
+        return [Float32Array.of(p)];
+      };
       break;
     }
     default: {
@@ -171,5 +180,5 @@ export function buildOptimizer(b: GraphBuilder, config: GraphOptimizerConfig, va
       throw new ConfigError('optimizer', 'sgd, momentum, rmsprop, adam or nadam', never);
     }
   }
-  return { updates, slots, slotsStartingAtOne, after };
+  return { updates, slots, slotsStartingAtOne, after, stateAtStep };
 }

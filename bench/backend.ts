@@ -1,0 +1,207 @@
+/**
+ * bench/backend: training throughput (examples/s) of one model on every engine, in one run.
+ *
+ *  - small CNN of the foundation benchmark (conv 3x3x32 + pool, conv 3x3x64 + pool, dense 12;
+ *    input 49x40x1, batch 64, Adam): native tfjs (eager) vs the pure-JavaScript `cpu` backend;
+ *  - graph mode: keyspot graph (one TensorFlow graph per step through the addon) vs keyspot
+ *    eager (tfjs-node) vs Keras graph mode (`model.fit` in /work/venv/bin/python), for the small
+ *    CNN and the default keyword model (`ds_cnn` from the model registry).
+ *
+ *   flock /tmp/keyspot-bench.lock npx tsx bench/backend.ts [--steps 60] [--warmup 10]
+ *       [--cpu-steps 1] [--batch 64] [--models small_cnn,ds_cnn] [--python /work/venv/bin/python] [--json]
+ *
+ * `--cpu-steps 0` skips the (very slow) pure-JS run; `--python ''` skips Keras.
+ */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import type * as tfTypes from '@tensorflow/tfjs';
+import { getBackendInfo, getTf } from '../src/backend.ts';
+import { createRng } from '../src/data/rng.ts';
+import { loadGraphAddon } from '../src/graph/addon.ts';
+import { compileTrainingStep } from '../src/graph/compile.ts';
+
+/** Benchmark options (command line). */
+interface BenchOptions {
+  steps: number;
+  warmup: number;
+  cpuSteps: number;
+  batch: number;
+  models: string[];
+  python: string;
+  json: boolean;
+}
+
+const INPUT_SHAPE = [49, 40, 1];
+const CLASSES = 12;
+const LEARNING_RATE = 1e-3;
+
+function parseArgs(argv: string[]): BenchOptions {
+  const opts: BenchOptions = { steps: 60, warmup: 10, cpuSteps: 1, batch: 64, models: ['small_cnn', 'ds_cnn'], python: '/work/venv/bin/python', json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--steps') opts.steps = Number(next());
+    else if (a === '--warmup') opts.warmup = Number(next());
+    else if (a === '--cpu-steps') opts.cpuSteps = Number(next());
+    else if (a === '--batch') opts.batch = Number(next());
+    else if (a === '--models') opts.models = next().split(',');
+    else if (a === '--python') opts.python = next();
+    else if (a === '--json') opts.json = true;
+    else throw new Error(`unknown option ${a} (see the header of bench/backend.ts)`);
+  }
+  for (const k of ['steps', 'batch'] as const) {
+    if (!Number.isInteger(opts[k]) || opts[k] < 1) throw new Error(`--${k} must be an integer >= 1, got ${opts[k]}`);
+  }
+  return opts;
+}
+
+/** The foundation benchmark's small CNN (softmax output). */
+function smallCnn(tf: ReturnType<typeof getTf>): tfTypes.LayersModel {
+  const m = tf.sequential();
+  m.add(tf.layers.conv2d({ inputShape: INPUT_SHAPE, filters: 32, kernelSize: 3, activation: 'relu' }));
+  m.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+  m.add(tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu' }));
+  m.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+  m.add(tf.layers.flatten());
+  m.add(tf.layers.dense({ units: CLASSES, activation: 'softmax' }));
+  return m;
+}
+
+async function buildBenchModel(name: string): Promise<tfTypes.LayersModel> {
+  const tf = getTf();
+  if (name === 'small_cnn') return smallCnn(tf);
+  const { buildModel } = await import('../src/models/registry.ts');
+  return buildModel(name, INPUT_SHAPE as [number, number, number], CLASSES) as unknown as tfTypes.LayersModel;
+}
+
+/** A few seeded batches, cycled. */
+function makeBatches(batch: number, count = 8): { x: Float32Array; y: Int32Array }[] {
+  const rng = createRng('bench/backend');
+  const size = INPUT_SHAPE.reduce((a, d) => a * d, 1);
+  return Array.from({ length: count }, () => {
+    const x = new Float32Array(batch * size);
+    for (let i = 0; i < x.length; i++) x[i] = rng.uniform(-1, 1);
+    const y = new Int32Array(batch);
+    for (let i = 0; i < batch; i++) y[i] = rng.int(CLASSES);
+    return { x, y };
+  });
+}
+
+/** Eager tfjs training (what the eager engine does per step): Adam on the cross-entropy. */
+function eagerExamplesPerSec(model: tfTypes.LayersModel, batches: { x: Float32Array; y: Int32Array }[], warmup: number, steps: number): number {
+  const tf = getTf();
+  const optimizer = tf.train.adam(LEARNING_RATE);
+  const vars = model.trainableWeights.map((w) => w.read() as tfTypes.Variable);
+  const n = batches[0]!.y.length;
+  const step = (i: number) => {
+    const { x, y } = batches[i % batches.length]!;
+    const loss = tf.tidy(() => {
+      const xs = tf.tensor(x, [n, ...INPUT_SHAPE]);
+      const oneHot = tf.oneHot(tf.tensor1d(y, 'int32'), CLASSES).toFloat();
+      return optimizer.minimize(() => {
+        const p = model.apply(xs, { training: true }) as tfTypes.Tensor;
+        return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.log(tf.clipByValue(p, 1e-7, 1))), 1))) as tfTypes.Scalar;
+      }, true, vars)!;
+    });
+    loss.dataSync();
+    loss.dispose();
+  };
+  for (let i = 0; i < warmup; i++) step(i);
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) step(i);
+  const sec = (performance.now() - t0) / 1000;
+  optimizer.dispose();
+  return (steps * n) / sec;
+}
+
+/** Graph-mode training through the addon. */
+function graphExamplesPerSec(model: tfTypes.LayersModel, batches: { x: Float32Array; y: Int32Array }[], warmup: number, steps: number): number {
+  const trainer = compileTrainingStep(model, { optimizer: 'adam', learningRate: LEARNING_RATE });
+  const n = batches[0]!.y.length;
+  for (let i = 0; i < warmup; i++) trainer.step(batches[i % batches.length]!.x, batches[i % batches.length]!.y, LEARNING_RATE);
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) trainer.step(batches[i % batches.length]!.x, batches[i % batches.length]!.y, LEARNING_RATE);
+  const sec = (performance.now() - t0) / 1000;
+  trainer.dispose();
+  return (steps * n) / sec;
+}
+
+/** Keras graph mode (`model.fit`) in Python, same shapes. */
+function kerasExamplesPerSec(python: string, model: string, opts: BenchOptions): number | string {
+  if (!python) return 'skipped (--python "")';
+  const script = path.join(import.meta.dirname, 'backend_keras.py');
+  const r = spawnSync(python, [script, '--model', model, '--steps', String(opts.steps), '--warmup', String(Math.max(opts.warmup, 1)), '--batch', String(opts.batch)],
+    { encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' }, timeout: 30 * 60 * 1000 });
+  if (r.status !== 0) return `failed: ${(r.stderr || String(r.error)).trim().split('\n').pop()}`;
+  const line = r.stdout.trim().split('\n').pop()!;
+  return (JSON.parse(line) as { examplesPerSec: number }).examplesPerSec;
+}
+
+/** Pure-JavaScript cpu backend, eager. */
+function cpuExamplesPerSec(batches: { x: Float32Array; y: Int32Array }[], steps: number): number {
+  const tf = getTf();
+  const previous = tf.getBackend();
+  tf.setBackend('cpu');
+  try {
+    const model = smallCnn(tf);
+    const r = eagerExamplesPerSec(model, batches, 0, steps);
+    model.dispose();
+    return r;
+  } finally {
+    tf.setBackend(previous);
+  }
+}
+
+const fmt = (v: number | string) => (typeof v === 'number' ? v.toFixed(v < 10 ? 2 : 0) : v);
+const ratio = (a: number | string, b: number | string) => (typeof a === 'number' && typeof b === 'number' ? `${(a / b).toFixed(2)}x` : '-');
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2));
+  const tf = getTf();
+  const info = getBackendInfo();
+  const addon = loadGraphAddon().status;
+  const log = (s: string) => { if (!opts.json) process.stdout.write(`${s}\n`); };
+  log(`backend ${info.backend} (TensorFlow ${info.tensorflowVersion ?? '-'}), ${info.threads} threads; graph addon: ${addon.ok ? 'ok' : addon.error}`);
+  log(`batch ${opts.batch}, ${opts.warmup} warm-up + ${opts.steps} timed steps, input ${INPUT_SHAPE.join('x')}, ${CLASSES} classes, Adam`);
+  const batches = makeBatches(opts.batch);
+  const results: Record<string, Record<string, number | string>> = {};
+  for (const name of opts.models) {
+    const r: Record<string, number | string> = {};
+    results[name] = r;
+    const model = await buildBenchModel(name);
+    const initial = model.getWeights().map((w) => w.clone());
+    log(`\n${name}: ${model.countParams()} parameters`);
+    r.eager = eagerExamplesPerSec(model, batches, opts.warmup, opts.steps);
+    log(`  keyspot eager (tfjs-node)   ${fmt(r.eager)} examples/s`);
+    model.setWeights(initial);
+    if (addon.ok) {
+      r.graph = graphExamplesPerSec(model, batches, opts.warmup, opts.steps);
+      log(`  keyspot graph (addon)       ${fmt(r.graph)} examples/s`);
+    } else {
+      r.graph = `unavailable: ${addon.error}`;
+    }
+    for (const t of initial) t.dispose();
+    model.dispose();
+    r.keras = kerasExamplesPerSec(opts.python, name, opts);
+    log(`  Keras graph (model.fit)     ${fmt(r.keras)} examples/s`);
+    if (name === 'small_cnn' && opts.cpuSteps > 0) {
+      log(`  pure-JS cpu backend: ${opts.cpuSteps} step(s) of ${opts.batch} (slow) ...`);
+      r.cpu = cpuExamplesPerSec(batches, opts.cpuSteps);
+      log(`  pure-JS cpu (eager)         ${fmt(r.cpu)} examples/s`);
+    }
+    r.graphVsEager = ratio(r.graph, r.eager);
+    r.graphVsKeras = ratio(r.graph, r.keras);
+    r.eagerVsKeras = ratio(r.eager, r.keras);
+    if (r.cpu !== undefined) r.nativeVsCpu = ratio(r.eager, r.cpu);
+    log(`  ratios: graph/eager ${r.graphVsEager}, graph/Keras ${r.graphVsKeras}, eager/Keras ${r.eagerVsKeras}` +
+      (r.nativeVsCpu ? `, native/pure-JS ${r.nativeVsCpu}` : ''));
+  }
+  if (opts.json) process.stdout.write(`${JSON.stringify({ backend: info.backend, tensorflow: info.tensorflowVersion, threads: info.threads, batch: opts.batch, steps: opts.steps, results })}\n`);
+  void tf;
+}
+
+await main();
