@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { getBackendInfo, type BackendInfo } from './backend.ts';
+import { getGraphAddonStatus, type GraphAddonStatus } from './graph/addon.ts';
 
 /** One data folder keyspot looks at, and what it holds. */
 export interface DataFolderReport {
@@ -22,6 +23,8 @@ export interface DoctorReport extends BackendInfo {
   platform: string;
   /** False when training would run on the pure-JavaScript backend. */
   trainingReady: boolean;
+  /** The graph-mode addon (`native/graph`): loaded, or why not (training then runs eager). */
+  graphAddon: GraphAddonStatus;
   dataFolders: Record<'speechCommands' | 'backgroundNoise' | 'models', DataFolderReport>;
 }
 
@@ -52,6 +55,7 @@ export function runDoctor(rootDir: string = process.cwd()): DoctorReport {
     nodeVersion: process.version,
     platform: `${process.platform}-${process.arch}`,
     trainingReady: info.native,
+    graphAddon: getGraphAddonStatus(),
     dataFolders: {
       speechCommands: inspectFolder(path.join(rootDir, 'speech_commands')),
       backgroundNoise: inspectFolder(path.join(rootDir, 'background_noise')),
@@ -72,6 +76,7 @@ export function formatDoctor(r: DoctorReport): string {
     `Node.js            ${r.nodeVersion} (${r.platform})`,
     `libraries from     ${r.librarySource ?? '-'}`,
     ...(r.fallbackReason ? [`fallback reason    ${r.fallbackReason}`] : []),
+    `graph addon        ${r.graphAddon.ok ? `ok (TensorFlow ${r.graphAddon.tensorflowVersion}): graph-mode training` : `NOT available, training runs eager (3x slower): ${r.graphAddon.error}`}`,
     'data folders',
     folder('speech_commands/', r.dataFolders.speechCommands),
     folder('background_noise/', r.dataFolders.backgroundNoise),
