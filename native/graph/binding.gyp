@@ -1,10 +1,13 @@
 # keyspot graph addon (see README.md beside this file).
 # Variables, passed by packages/native-provision/provision.cjs (buildGraphAddon) or by hand:
-#   tf_dir  folder holding include/tensorflow/c/c_api.h and lib/libtensorflow*.so*
-#           default: the project's node_modules/@tensorflow/tfjs-node/deps
+#   tf_dir              folder holding include/tensorflow/c/c_api.h and lib/libtensorflow*.so*
+#                       default: the project's node_modules/@tensorflow/tfjs-node/deps
+#   tf_runtime_lib_dir  one more run-time library folder (the per-version cache of the
+#                       libraries, so a cached build also loads from another project)
 {
   'variables': {
     'tf_dir%': '<(module_root_dir)/../../node_modules/@tensorflow/tfjs-node/deps',
+    'tf_runtime_lib_dir%': '<(tf_dir)/lib',
   },
   'targets': [{
     'target_name': 'keyspot_graph',
@@ -23,6 +26,7 @@
           # The libraries are found at run time from the folder they were built against, or
           # from tfjs-node's deps/lib of the project that holds this folder.
           '-Wl,-rpath,<(tf_dir)/lib',
+          '-Wl,-rpath,<(tf_runtime_lib_dir)',
           "-Wl,-rpath,'$$ORIGIN/../../../../node_modules/@tensorflow/tfjs-node/deps/lib'",
           '-ltensorflow',
           '-ltensorflow_framework',

@@ -335,7 +335,7 @@ function probeLoad(tfjsDir) {
 }
 
 /** After tfjs-node's install script: check the binding loads, cache it, record the status. */
-function postinstall(startDir) {
+function postinstall(startDir, opts = {}) {
   const tfjsDir = findTfjsNode(startDir);
   if (!tfjsDir) return;
   const before = readStatus(tfjsDir) || {};
@@ -352,6 +352,7 @@ function postinstall(startDir) {
     }
     writeStatus(tfjsDir, { ...before, ok: true, nativeVersion: probe.nativeVersion });
     log(`native TensorFlow backend ready (libtensorflow ${probe.nativeVersion}; ${before.source})`);
+    recordGraphAddon(tfjsDir, opts);
   } else {
     writeStatus(tfjsDir, { ...before, ok: false, stage: 'load', error: probe.error });
     log(`tfjs-node does not load: ${probe.error}`);
@@ -383,6 +384,99 @@ function buildBinding(tfjsDir) {
   if (fs.existsSync(built) && !fs.existsSync(dst)) fs.copyFileSync(built, dst);
 }
 
+/** The node-gyp that ships with npm. */
+function nodeGypPath() {
+  const candidates = [
+    process.env.npm_config_node_gyp,
+    path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules',
+      'node-gyp', 'bin', 'node-gyp.js'),
+  ].filter(Boolean);
+  const gyp = candidates.find((c) => fs.existsSync(c));
+  if (!gyp) throw new Error('node-gyp not found (it ships with npm)');
+  return gyp;
+}
+
+/**
+ * Folder of keyspot's graph addon sources (`native/graph`, with binding.gyp). The sources stay
+ * in the keyspot project (not in this package): the project that holds node_modules (keyspot
+ * itself), or node_modules/keyspot when keyspot is a dependency; KEYSPOT_GRAPH_ADDON_SRC overrides.
+ */
+function graphAddonSource(tfjsDir) {
+  const nodeModules = path.resolve(tfjsDir, '..', '..');
+  const candidates = [
+    process.env.KEYSPOT_GRAPH_ADDON_SRC,
+    process.env.INIT_CWD && path.join(process.env.INIT_CWD, 'native', 'graph'),
+    path.join(path.dirname(nodeModules), 'native', 'graph'),
+    path.join(nodeModules, 'keyspot', 'native', 'graph'),
+  ].filter(Boolean);
+  return candidates.find((d) => fs.existsSync(path.join(d, 'binding.gyp'))) || null;
+}
+
+/** Cache file of a built graph addon: keyed by TensorFlow tag, platform and a hash of the sources. */
+function graphAddonCachePath(src, tag) {
+  const hash = require('crypto').createHash('sha256');
+  for (const f of fs.readdirSync(src).filter((n) => /\.(cc|h|gyp)$/.test(n)).sort()) {
+    hash.update(f).update(fs.readFileSync(path.join(src, f)));
+  }
+  return path.join(cacheRoot(), 'bindings',
+    `keyspot-graph-${tag}-${os.platform()}-${os.arch()}-${hash.digest('hex').slice(0, 12)}`, 'keyspot_graph.node');
+}
+
+/**
+ * Builds keyspot's graph addon (native/graph) against tfjs-node's deps (headers + libraries),
+ * or copies it from the cache, then checks that it loads. Never throws: returns {ok, error}.
+ * @param {string} tfjsDir @tensorflow/tfjs-node folder (deps/include, deps/lib in place)
+ * @param {{force?: boolean, tag?: string, libDir?: string}} [opts]
+ */
+function buildGraphAddon(tfjsDir, opts = {}) {
+  try {
+    const src = graphAddonSource(tfjsDir);
+    if (!src) return { ok: false, error: 'the graph addon sources (native/graph/binding.gyp) were not found' };
+    const out = path.join(src, 'build', 'Release', 'keyspot_graph.node');
+    const cached = graphAddonCachePath(src, opts.tag || 'tfjs-deps');
+    let builtFrom;
+    if (!opts.force && fs.existsSync(cached)) {
+      fs.mkdirSync(path.dirname(out), { recursive: true });
+      fs.copyFileSync(cached, out);
+      builtFrom = `cache ${cached}`;
+    } else {
+      const deps = path.join(tfjsDir, 'deps');
+      const args = [nodeGypPath(), 'rebuild'];
+      const nodedir = cp.spawnSync('npm', ['config', 'get', 'nodedir'], { encoding: 'utf8' }).stdout.trim();
+      if (nodedir && nodedir !== 'undefined' && nodedir !== 'null') args.push(`--nodedir=${nodedir}`);
+      args.push('--', `-Dtf_dir=${deps}`, `-Dtf_runtime_lib_dir=${opts.libDir ? path.join(opts.libDir, 'lib') : path.join(deps, 'lib')}`);
+      log('building the graph addon (native/graph) with node-gyp');
+      const r = cp.spawnSync(process.execPath, args, { cwd: src, encoding: 'utf8' });
+      if (r.status !== 0) {
+        const tail = `${r.stdout || ''}${r.stderr || ''}`.trim().split('\n').filter((l) => /error|Error/.test(l)).slice(-3).join(' | ');
+        return { ok: false, error: `node-gyp failed in ${src}: ${tail || r.error || `exit ${r.status}`}` };
+      }
+      fs.mkdirSync(path.dirname(cached), { recursive: true });
+      fs.copyFileSync(out, `${cached}.tmp`);
+      fs.renameSync(`${cached}.tmp`, cached);
+      builtFrom = `node-gyp in ${src} (cached in ${cached})`;
+    }
+    const code = `require(${JSON.stringify(tfjsDir)}); process.stdout.write(require(${JSON.stringify(out)}).TF_Version);`;
+    const probe = cp.spawnSync(process.execPath, ['-e', code], { encoding: 'utf8', timeout: 120000 });
+    if (probe.status !== 0) {
+      const msg = (probe.stderr || String(probe.error || '')).trim().split('\n').filter(Boolean);
+      return { ok: false, error: `built ${out} but it does not load: ${msg.find((l) => /Error/.test(l)) || msg.pop()}` };
+    }
+    return { ok: true, path: out, tensorflowVersion: probe.stdout.trim(), builtFrom };
+  } catch (err) {
+    return { ok: false, error: String(err.message || err) };
+  }
+}
+
+/** Builds the graph addon and records the outcome as `graphAddon` in the status file. */
+function recordGraphAddon(tfjsDir, opts) {
+  const status = readStatus(tfjsDir) || {};
+  const graphAddon = buildGraphAddon(tfjsDir, { force: opts.force, tag: status.tag, libDir: status.libDir });
+  writeStatus(tfjsDir, { ...status, graphAddon });
+  if (graphAddon.ok) log(`graph addon ready (${graphAddon.builtFrom})`);
+  else log(`graph addon NOT built, training will run eager (3x slower): ${graphAddon.error}`);
+}
+
 /**
  * Full provisioning outside `npm install`: libraries, binding, load check. Returns the status.
  * @param {string} startDir directory to find node_modules from
@@ -408,7 +502,12 @@ async function ensure(startDir, opts = {}) {
     }
   }
   const status = readStatus(tfjsDir);
-  if (!opts.force && status && status.ok === true && fs.existsSync(bindingPath(tfjsDir))) return status;
+  if (!opts.force && status && status.ok === true && fs.existsSync(bindingPath(tfjsDir))) {
+    const src = graphAddonSource(tfjsDir);
+    const built = src && fs.existsSync(path.join(src, 'build', 'Release', 'keyspot_graph.node'));
+    if (!(status.graphAddon && status.graphAddon.ok && built)) recordGraphAddon(tfjsDir, {});
+    return readStatus(tfjsDir);
+  }
   try {
     const lib = resolveLibDir();
     installIntoTfjs(lib.dir, tfjsDir);
@@ -425,13 +524,13 @@ async function ensure(startDir, opts = {}) {
     writeStatus(tfjsDir, { ok: false, stage: 'provision', error: String(err.message || err) });
     return readStatus(tfjsDir);
   }
-  postinstall(startDir);
+  postinstall(startDir, { force: opts.force });
   return readStatus(tfjsDir);
 }
 
 module.exports = {
   TF_VERSION, STATUS_FILE, cacheRoot, findTfjsNode, readStatus, preinstall, postinstall, ensure,
-  probeLoad, bindingPath,
+  probeLoad, bindingPath, buildGraphAddon, graphAddonSource,
 };
 
 if (require.main === module) {
