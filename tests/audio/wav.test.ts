@@ -1,11 +1,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import WavDecoder from 'wav-decoder';
+import { createRequire } from 'node:module';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeWav, encodeWav, readWav, readWavSync, writeWav, writeWavSync } from '../../src/audio/wav.ts';
 import { WavFormatError } from '../../src/errors.ts';
 import { buildWav, floatBytes, intBytes } from './wav-helpers.ts';
+
+/** wav-decoder (untyped): the reference decoder for a cross-check. */
+const WavDecoder = createRequire(import.meta.url)('wav-decoder') as {
+  decode: { sync(bytes: Buffer): { sampleRate: number; channelData: Float32Array[] } };
+};
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyspot-wav-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -61,11 +66,11 @@ describe('decodeWav formats', () => {
   it('agrees with wav-decoder on a float file and on espeak-ng speech', () => {
     const v = Array.from({ length: 100 }, (_, i) => Math.sin(i / 3) * 0.9);
     const bytes = buildWav({ formatCode: 3, bitsPerSample: 32, channels: 1, data: floatBytes(v, 32) });
-    const ref = WavDecoder.decode.sync(Buffer.from(bytes)) as { channelData: Float32Array[] };
+    const ref = WavDecoder.decode.sync(Buffer.from(bytes));
     expect(Array.from(decodeWav(bytes).samples)).toEqual(Array.from(ref.channelData[0]!));
     const speechPath = path.resolve(import.meta.dirname, '..', 'fixtures', 'audio', 'speech-22050.wav');
     const speech = readWavSync(speechPath);
-    const refSpeech = WavDecoder.decode.sync(fs.readFileSync(speechPath)) as { sampleRate: number; channelData: Float32Array[] };
+    const refSpeech = WavDecoder.decode.sync(fs.readFileSync(speechPath));
     expect(speech.sampleRateHz).toBe(refSpeech.sampleRate);
     expect(speech.samples.length).toBe(refSpeech.channelData[0]!.length);
     // wav-decoder divides positive values by 32767, negative by 32768: equal within 1/32767.
