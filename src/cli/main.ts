@@ -6,6 +6,7 @@ import { Command } from '@commander-js/extra-typings';
 import { VERSION } from '../version.ts';
 import { registerDoctor } from './doctor.ts';
 import { registerStart } from './start.ts';
+import { registerData } from './data.ts';
 import { registerListen } from './listen.ts';
 import { registerEvalStream } from './eval-stream.ts';
 import { registerExport } from './export.ts';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)');
   registerDoctor(program);
   registerStart(program);
+  registerData(program);
   registerListen(program);
   registerEvalStream(program);
   registerExport(program);

@@ -48,7 +48,7 @@ export async function extractTar(archive: string, destDir: string, options: Extr
   let source: NodeJS.ReadableStream = fs.createReadStream(archive);
   if (gzip) source = source.pipe(createGunzip());
 
-  let pending = Buffer.alloc(0);
+  let pending: Buffer = Buffer.alloc(0);
   let state: 'header' | 'body' | 'pad' = 'header';
   let remaining = 0;
   let padding = 0;
