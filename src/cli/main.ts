@@ -6,6 +6,7 @@ import { Command } from '@commander-js/extra-typings';
 import { VERSION } from '../version.ts';
 import { registerDoctor } from './doctor.ts';
 import { registerStart } from './start.ts';
+import { registerFeatures } from './features.ts';
 import { registerData } from './data.ts';
 import { registerListen } from './listen.ts';
 import { registerEvalStream } from './eval-stream.ts';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)');
   registerDoctor(program);
   registerStart(program);
+  registerFeatures(program);
   registerData(program);
   registerListen(program);
   registerEvalStream(program);
