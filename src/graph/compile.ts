@@ -214,7 +214,8 @@ export function compileTrainingStep(model: tfTypes.LayersModel, options: GraphCo
   const modelWeights = model.weights;
   const varById = new Map<number, GraphVariable>();
   const weightVars: GraphVariable[] = modelWeights.map((w, i) => {
-    const gv = b.variable(`w${i}_${w.name}`, w.shape.map((d) => d as number));
+    // Named by position so optimizer state moves between models of the same architecture.
+    const gv = b.variable(`w${i}`, w.shape.map((d) => d as number));
     varById.set(w.id, gv);
     return gv;
   });

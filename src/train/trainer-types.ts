@@ -71,6 +71,13 @@ export interface TrainOptions {
   metricsFile?: string;
   /** Batch size of validation passes. @default 256 */
   evalBatchSize?: number;
+  /**
+   * `graph`: the whole training step as one TensorFlow graph (src/graph, about 3x faster);
+   * `eager`: tfjs op by op; `auto`: graph when the addon is built and every layer is supported,
+   * else eager with one message saying why.
+   * @default 'auto'
+   */
+  engine?: 'auto' | 'graph' | 'eager';
   /** Called after each epoch (after the checkpoint is written). */
   onEpochEnd?: (metrics: EpochMetrics) => void | Promise<void>;
 }
@@ -87,6 +94,8 @@ export interface TrainResult {
   restoredBestWeights: boolean;
   /** Epoch the run resumed after (0: fresh start). */
   resumedFromEpoch: number;
+  /** The engine that ran the training steps. */
+  engine: 'graph' | 'eager';
   /** Training steps in total. */
   steps: number;
   /** Wall time of this call, seconds. */

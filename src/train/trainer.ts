@@ -14,6 +14,7 @@ import { getTf } from '../backend.ts';
 import { createRng } from '../data/rng.ts';
 import { ConfigError } from '../errors.ts';
 import { writeFileAtomic } from '../export/atomic-write.ts';
+import { DEFAULT_TRAINING_ENGINE, selectTrainingEngine } from '../graph/engine.ts';
 import type { Batch, TrainingData } from '../types.ts';
 import { loadLatestCheckpoint, saveCheckpoint, type NamedTensors } from './checkpoint.ts';
 import { logitsTensor, runModel } from './forward.ts';
@@ -120,12 +121,13 @@ export async function train(model: tfTypes.LayersModel, data: TrainingData, opti
   let wait = 0;
   let bestWeights: tfTypes.Tensor[] | null = null;
 
+  let graphOptimizerState: { name: string; shape: number[]; data: Float32Array }[] | undefined;
   if (resume && checkpointDir) {
     const ckpt = await loadLatestCheckpoint(checkpointDir);
     if (ckpt) {
       const s = ckpt.state as typeof ckpt.state & {
         rngState: ReturnType<typeof rng.state>; history: EpochMetrics[]; bestValue: number | null; bestEpoch: number; wait: number;
-        optimizerExtra: Record<string, number>; optimizerName: string; seed: number;
+        optimizerExtra: Record<string, number>; optimizerName: string; seed: number; engine?: 'graph' | 'eager';
       };
       const weights = ckpt.tensors.model ?? [];
       if (weights.length !== model.weights.length) {
@@ -133,8 +135,12 @@ export async function train(model: tfTypes.LayersModel, data: TrainingData, opti
       }
       if (s.optimizerName !== (optimizerConfig.name ?? 'adam')) throw new ConfigError(`optimizer (checkpoint ${ckpt.path})`, `"${s.optimizerName}" as when it was written`, optimizerConfig.name ?? 'adam');
       model.setWeights(weights.map((w) => w.tensor));
-      await optimizer.setWeights(ckpt.tensors.optimizer ?? []);
-      restoreExtraOptimizerState(optimizer, s.optimizerExtra ?? {});
+      if (s.engine === 'graph') {
+        graphOptimizerState = (ckpt.tensors.optimizer ?? []).map((w) => ({ name: w.name, shape: w.tensor.shape, data: w.tensor.dataSync() as Float32Array }));
+      } else {
+        await optimizer.setWeights(ckpt.tensors.optimizer ?? []);
+        restoreExtraOptimizerState(optimizer, s.optimizerExtra ?? {});
+      }
       bestWeights = ckpt.tensors.best ? ckpt.tensors.best.map((w) => tf.keep(w.tensor)) : null;
       for (const [group, list] of Object.entries(ckpt.tensors)) {
         if (group !== 'best') for (const w of list) w.tensor.dispose();
@@ -150,10 +156,19 @@ export async function train(model: tfTypes.LayersModel, data: TrainingData, opti
     }
   }
 
+  // Graph mode (src/graph): the whole step as one TensorFlow graph; weights move back into
+  // `model` after every epoch (validation, checkpoints, best weights, export stay tfjs).
+  const engineChoice = selectTrainingEngine(model, options.engine ?? DEFAULT_TRAINING_ENGINE,
+    { optimizer, classWeights: classWeights ? Array.from(classWeights) : undefined, seed });
+  const graph = engineChoice.engine === 'graph' ? engineChoice.trainer : undefined;
+  if (graph && graphOptimizerState) graph.setOptimizerState(graphOptimizerState);
+  else if (graph && step > 0) graph.setStep(step);
+
   const trainStep = (batch: Batch, learningRate: number): { loss: number; correct: number } => {
     setLearningRate(optimizer, learningRate);
     for (const layer of dropoutLayers) layer.seed = rng.int(2 ** 31 - 1);
     const [h, w, c] = batch.exampleShape;
+    if (graph) return graph.stepWithMetrics(batch.x.subarray(0, batch.size * h * w * c), batch.y.subarray(0, batch.size), learningRate);
     let correct: tfTypes.Tensor | undefined;
     const loss = tf.tidy(() => {
       const x = tf.tensor4d(batch.x.subarray(0, batch.size * h * w * c), [batch.size, h, w, c]);
@@ -204,6 +219,7 @@ export async function train(model: tfTypes.LayersModel, data: TrainingData, opti
         step++;
         progress.step(batches, lossSum / batches, correct / seen);
       }
+      graph?.readWeightsInto(model);
       const trainSec = (Date.now() - t0) / 1000;
       const val = hasValidation ? await evaluateModel(model, data, 'validation', evalBatchSize) : undefined;
       const metrics: EpochMetrics = {
@@ -237,10 +253,13 @@ export async function train(model: tfTypes.LayersModel, data: TrainingData, opti
         bestEpoch = epoch + 1;
       }
       if (checkpointDir) {
-        const optimizerWeights = await optimizer.getWeights();
+        const optimizerWeights = graph
+          ? graph.getOptimizerState().map((o) => ({ name: o.name, tensor: tf.tensor(o.data, o.shape) }))
+          : await optimizer.getWeights();
         await saveCheckpoint(checkpointDir, {
           version: 1, epoch: epoch + 1, step, seed, rngState: rng.state(), history, bestValue, bestEpoch, wait,
           optimizerName: optimizerConfig.name ?? 'adam', optimizerExtra: await extraOptimizerState(optimizer),
+          engine: graph ? 'graph' : 'eager',
         }, {
           model: named(model.getWeights()),
           optimizer: optimizerWeights,
@@ -259,6 +278,7 @@ export async function train(model: tfTypes.LayersModel, data: TrainingData, opti
     }
   } finally {
     progress.stop();
+    graph?.dispose();
     for (const layer of dropoutLayers) layer.seed = undefined;
     weightsTensor?.dispose();
     optimizer.dispose();
@@ -277,6 +297,7 @@ export async function train(model: tfTypes.LayersModel, data: TrainingData, opti
     stoppedEarly,
     restoredBestWeights,
     resumedFromEpoch: startEpoch,
+    engine: engineChoice.engine,
     steps: step,
     durationSec: (Date.now() - started) / 1000,
   };
