@@ -51,6 +51,8 @@ export interface TrainKwsOptions {
   workers?: number;
   /** Called after each epoch. */
   onEpochEnd?: (m: EpochMetrics) => void | Promise<void>;
+  /** Training engine (src/graph): `auto` graph when supported else eager with a message. @default 'auto' */
+  engine?: 'auto' | 'graph' | 'eager';
 }
 
 /** What {@link trainKws} returns. */
@@ -100,7 +102,7 @@ export function resolveRecipe(overrides: Partial<KwsRecipe> = {}, base: Readonly
 export async function trainKws(options: TrainKwsOptions): Promise<TrainKwsResult> {
   const {
     dataDir, noiseDir, words = DEFAULT_KWS_WORDS, outDir = DEFAULT_KWS_OUT_DIR, seed = DEFAULT_KWS_SEED,
-    progress = 'none', onLoadProgress, workers, onEpochEnd,
+    progress = 'none', onLoadProgress, workers, onEpochEnd, engine,
   } = options;
   if (!Number.isInteger(seed) || seed < 0) throw new ConfigError('seed', 'an integer >= 0', seed);
   const recipe = resolveRecipe(options.recipe);
@@ -137,6 +139,7 @@ export async function trainKws(options: TrainKwsOptions): Promise<TrainKwsResult
       seed,
       progress,
       onEpochEnd,
+      engine,
     });
     const history = result.history;
     const trainSec = history.reduce((a, m) => a + m.durationSec, 0);
