@@ -49,8 +49,9 @@ export function batchToTensors(batch: Batch, numClasses: number, oneHot = true):
 }
 
 /**
- * A `tf.data.Dataset` over a split of `data`. Each iteration of a training dataset serves the
- * next epoch (`firstEpoch`, `firstEpoch + 1`, ...); evaluation datasets are the same each time.
+ * A `tf.data.Dataset` over a split of `data`. Each pass over a training dataset serves the
+ * next epoch (`firstEpoch`, `firstEpoch + 1`, ...; counted when a pass starts reading);
+ * evaluation datasets are the same each time.
  * @throws ConfigError for a bad batch size
  */
 export function toTfDataset(data: TrainingData, options: TfDatasetOptions): tfTypes.data.Dataset<TensorBatch> {
@@ -60,10 +61,12 @@ export function toTfDataset(data: TrainingData, options: TfDatasetOptions): tfTy
   let epoch = firstEpoch;
   const numClasses = data.labels.length;
   return tf.data.generator(() => {
-    const source = split === 'training' ? data.trainBatches(epoch++, batchSize) : data.evalBatches(split, batchSize);
-    const it = source[Symbol.asyncIterator]();
+    // The epoch is taken when the pass starts pulling, so iterators that fitDataset creates
+    // but never reads do not skip an epoch.
+    let it: AsyncIterator<Batch> | undefined;
     return {
       async next(): Promise<IteratorResult<TensorBatch>> {
+        it ??= (split === 'training' ? data.trainBatches(epoch++, batchSize) : data.evalBatches(split, batchSize))[Symbol.asyncIterator]();
         const r = await it.next();
         if (r.done) return { done: true, value: undefined };
         return { done: false, value: batchToTensors(r.value, numClasses, oneHot) };

@@ -52,6 +52,9 @@ function parseList(value: string | undefined): string[] | undefined {
 
 /** Registers the `data` command and its subcommands. */
 export function registerData(program: Command): void {
+  // `data download --version` must reach the subcommand, not the program's --version flag:
+  // program options are only recognised before the subcommand name.
+  program.enablePositionalOptions();
   const data = program.command('data').description('datasets: statistics, synthetic data, download, batch preview, test streams');
 
   data
