@@ -6,6 +6,8 @@ import { Command } from '@commander-js/extra-typings';
 import { VERSION } from '../version.ts';
 import { registerDoctor } from './doctor.ts';
 import { registerStart } from './start.ts';
+import { registerTrainKws } from './train-kws.ts';
+import { registerPredict } from './predict.ts';
 import { registerFeatures } from './features.ts';
 import { registerData } from './data.ts';
 import { registerListen } from './listen.ts';
@@ -21,6 +23,8 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)');
   registerDoctor(program);
   registerStart(program);
+  registerTrainKws(program);
+  registerPredict(program);
   registerFeatures(program);
   registerData(program);
   registerListen(program);

@@ -1,17 +1,88 @@
-/** `keyspot start`: the main job behind `npm start`. */
+/**
+ * `keyspot start` (what `npm start` runs): the whole keyword job. Checks the backend, synthesizes
+ * the embedded default dataset into `speech_commands/` when that folder holds no audio (real data,
+ * when present, is used as it is), trains the default recipe with a progress bar, evaluates the
+ * test split, exports to `models/kws/`, and prints where the model, report and plots are and how
+ * to use them. Parsing and printing only; the work is `synthesizeDataset` and `trainKws`.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
+import { synthesizeDataset } from '../data/synth.ts';
 import { formatDoctor, runDoctor } from '../doctor.ts';
-import { runAction } from './output.ts';
+import { ConfigError } from '../errors.ts';
+import { DEFAULT_KWS_RECIPE } from '../kws/recipe.ts';
+import { trainKws } from '../kws/train-kws.ts';
+import { autoProgressMode } from '../train/progress.ts';
+import { printJson, runAction } from './output.ts';
+import { defaultNoiseDir, formatTrainKws, loadProgressPrinter, trainKwsJson } from './train-kws.ts';
+
+/** Epochs `start` trains on the synthesized default dataset (a few minutes on 2 cores). */
+export const START_SYNTH_EPOCHS = 30;
+
+/** True when `dir` has at least one word folder with a WAV file. */
+export function hasSpeechData(dir: string): boolean {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) return false;
+  return fs.readdirSync(dir, { withFileTypes: true }).some((e) => e.isDirectory() && !e.name.startsWith('_') && !e.name.startsWith('.')
+    && e.name !== 'background_noise' && fs.readdirSync(path.join(dir, e.name)).some((n) => n.toLowerCase().endsWith('.wav')));
+}
 
 /** Registers the `start` command. */
 export function registerStart(program: Command): void {
   program
     .command('start')
-    .description('the main job (npm start): check the backend, then run the end-to-end demo')
-    .action(() => runAction(false, () => {
-      const report = runDoctor('.');
-      process.stdout.write(`${formatDoctor(report)}\n\n`);
-      process.stdout.write('Commands: keyspot --help\n');
-      return report.trainingReady ? 0 : 1;
+    .description('the main job (npm start): synthesize the default dataset if speech_commands/ is empty, train a keyword model, evaluate it, export it to models/kws/')
+    .option('--root <dir>', 'project folder holding speech_commands/, background_noise/, models/', '.')
+    .option('--epochs <n>', `epochs (default: ${START_SYNTH_EPOCHS} on synthesized data, ${DEFAULT_KWS_RECIPE.epochs} on real data)`)
+    .option('--json', 'print the result as one JSON document')
+    .action((opts) => runAction(opts.json, async () => {
+      const log = (text: string) => { if (!opts.json) process.stdout.write(`${text}\n`); };
+      const report = runDoctor(opts.root);
+      log(formatDoctor(report));
+      log('');
+      const dataDir = path.join(opts.root, 'speech_commands');
+      const outDir = path.join(opts.root, 'models', 'kws');
+      let synthesized = false;
+      if (!hasSpeechData(dataDir)) {
+        log(`${dataDir}/ holds no audio: synthesizing the default dataset with eSpeak NG (synthetic speech, not real recordings)...`);
+        const synth = await synthesizeDataset({
+          outDir: dataDir,
+          onProgress: (done, total) => { if (!opts.json) process.stderr.write(`synthesizing: ${done}/${total}${done === total ? '\n' : process.stderr.isTTY ? '\r' : '\n'}`); },
+        });
+        synthesized = true;
+        log(`wrote ${synth.clips} clips and ${synth.noiseFiles.length} noise files to ${dataDir}/ in ${synth.elapsedSec.toFixed(0)} s`);
+      } else {
+        log(`using the data in ${dataDir}/`);
+      }
+      let epochs = synthesized ? START_SYNTH_EPOCHS : DEFAULT_KWS_RECIPE.epochs;
+      if (opts.epochs !== undefined) {
+        epochs = Number(opts.epochs);
+        if (!Number.isInteger(epochs) || epochs < 1) throw new ConfigError('--epochs', 'an integer >= 1', opts.epochs);
+      }
+      log(`training ${DEFAULT_KWS_RECIPE.model} for ${epochs} epochs (the default recipe of \`keyspot train kws\`)...`);
+      const result = await trainKws({
+        dataDir,
+        noiseDir: defaultNoiseDir(dataDir),
+        outDir,
+        recipe: { epochs },
+        progress: autoProgressMode(Boolean(opts.json)),
+        onLoadProgress: opts.json ? undefined : loadProgressPrinter(),
+      });
+      if (opts.json) {
+        printJson({ synthesized, dataDir: path.resolve(dataDir), ...trainKwsJson(result) });
+        return 0;
+      }
+      log(formatTrainKws(result));
+      const rel = path.relative(process.cwd(), result.outDir) || '.';
+      log([
+        '',
+        'Use it:',
+        `  npx keyspot predict --model ${rel} some.wav --top 3`,
+        `  npx keyspot eval --model ${rel} --data <folder>      # test split, or the official 12-class test layout`,
+        `  import { loadRecognizer } from 'keyspot'; (await loadRecognizer('${rel}')).classify(samples, sampleRateHz)`,
+        `  in a browser: tf.loadLayersModel('${rel}/model.json') with the features of ${rel}/metadata.json`,
+        synthesized ? '\nThis model was trained on synthesized speech; put real recordings in speech_commands/<word>/ (Speech Commands layout) and run npm start again.' : '',
+      ].join('\n'));
+      return 0;
     }));
 }
