@@ -7,6 +7,7 @@ import { VERSION } from '../version.ts';
 import { registerDoctor } from './doctor.ts';
 import { registerStart } from './start.ts';
 import { registerTrainKws } from './train-kws.ts';
+import { registerTrainScratch } from './train-scratch.ts';
 import { registerPredict } from './predict.ts';
 import { registerFeatures } from './features.ts';
 import { registerData } from './data.ts';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerDoctor(program);
   registerStart(program);
   registerTrainKws(program);
+  registerTrainScratch(program);
   registerPredict(program);
   registerFeatures(program);
   registerData(program);

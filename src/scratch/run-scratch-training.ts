@@ -9,7 +9,8 @@ import path from 'node:path';
 import { createProgress, type ProgressMode, type TrainProgress } from '../train/progress.ts';
 import type { EpochMetrics } from '../train/trainer-types.ts';
 import type { TrainingData } from '../types.ts';
-import { renderCurvesSvg, type CurveSeries } from './curves-svg.ts';
+import { renderSvg } from '../report/plots.ts';
+import { comparisonCurvesSpec, type CurveSeries } from './comparison-curves.ts';
 import type { EvaluationResult } from './evaluate-network.ts';
 import { trainTfjsTwin } from './tfjs-twin.ts';
 import { trainScratchNetwork, type ResolvedScratchTrainOptions, type ScratchTrainOptions, type TrainHooks } from './train-scratch-network.ts';
@@ -123,7 +124,7 @@ export async function runScratchTraining(data: TrainingData, options: ScratchRun
     }
   }
   const topology = result.network.describe();
-  if (files.curves) fs.writeFileSync(files.curves, renderCurvesSvg(series, { title: `${topology}: loss and accuracy` }));
+  if (files.curves) fs.writeFileSync(files.curves, await renderSvg(comparisonCurvesSpec(series, `${topology}: loss and accuracy`)));
   if (files.network) {
     fs.writeFileSync(files.network, `${JSON.stringify({
       topology,
