@@ -132,5 +132,13 @@ describe('train kws end to end', () => {
     expect(ev.skipped[0]).toMatch(/broken\.wav/);
     expect(ev.perClass.map((c) => c.support)).toEqual([1, 1, 2, 2]);
     expect(JSON.parse(JSON.stringify(ev)).confusion.flat().reduce((a: number, b: number) => a + b, 0)).toBe(6);
+    const cli = runCli(['eval', '--model', modelDir, '--data', test12, '--json']);
+    expect(cli.status, cli.stderr).toBe(0);
+    const doc = JSON.parse(cli.stdout) as { accuracy: number; count: number; layout: string; perClass: { label: string; precision: number; recall: number }[]; confusion: number[][]; skippedFiles: number };
+    expect(doc.layout).toBe('test12');
+    expect(doc.count).toBe(6);
+    expect(doc.skippedFiles).toBe(1);
+    expect(doc.perClass.map((c) => c.label)).toEqual(['_silence_', '_unknown_', 'yes', 'no']);
+    expect(doc.accuracy).toBeCloseTo(ev.accuracy, 12);
   });
 });
