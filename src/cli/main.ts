@@ -14,6 +14,7 @@ import { registerData } from './data.ts';
 import { registerListen } from './listen.ts';
 import { registerEvalStream } from './eval-stream.ts';
 import { registerExport } from './export.ts';
+import { registerServe } from './serve.ts';
 
 /** Builds the CLI program (exported for tests). */
 export function buildProgram(): Command {
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerListen(program);
   registerEvalStream(program);
   registerExport(program);
+  registerServe(program);
   return program;
 }
 

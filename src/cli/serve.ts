@@ -1,0 +1,23 @@
+/** `keyspot serve --model DIR [--port 8080]`: the browser demo page with a keyword model, locally. */
+import type { Command } from '@commander-js/extra-typings';
+import { startDemoServer } from '../../demo/server.ts';
+import { runAction } from './output.ts';
+
+/** Registers the `serve` command. */
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the browser demo (upload a WAV or use the microphone; spectrogram and scores) with a keyword model folder')
+    .requiredOption('--model <dir>', 'keyword model folder')
+    .option('--port <n>', 'TCP port (0: any free port)', '8080')
+    .option('--host <addr>', 'interface to listen on', '127.0.0.1')
+    .action((opts) => runAction(false, async () => {
+      const server = await startDemoServer({ modelDir: opts.model, port: Number(opts.port), host: opts.host });
+      process.stdout.write(`keyspot demo: open ${server.url} (Ctrl+C to stop)\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => { void server.close().then(resolve); };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    }));
+}
