@@ -40,9 +40,9 @@ export const DEFAULT_STREAM_OPTIONS = Object.freeze({ hopMs: 20, maxBatch: 64 })
 
 /** The scores of one classified window. */
 export interface WindowScores {
-  /** Window end, ms from the stream start (the decision time). */
+  /** Window end (`windowStartMs + clipDurationMs`), ms from the stream start: the decision time. */
   timeMs: number;
-  /** Window start, ms (`timeMs - clipDurationMs`). */
+  /** Window start, ms: the window holds the features of the clip that starts here. */
   windowStartMs: number;
   /** Class scores in label order. */
   scores: Float32Array;
@@ -215,9 +215,9 @@ export class StreamingDetector {
       }
       for (let b = 0; b < batch; b++) {
         const w = this.nextWindow + b;
-        const endSample = (w * this.hopFrames + numFrames - 1) * hopSamples + this.settings.windowSamples - this.leadSamples;
-        const timeMs = (endSample * 1000) / sampleRateHz;
-        const windowStartMs = timeMs - clipDurationMs;
+        // Window w holds the features of the clip starting at sample w * hopFrames * hopSamples.
+        const windowStartMs = (w * this.hopFrames * hopSamples * 1000) / sampleRateHz;
+        const timeMs = windowStartMs + clipDurationMs;
         const scores = probs.slice(b * n, (b + 1) * n);
         this.onScores?.({ timeMs, windowStartMs, scores });
         const d = this.recognizer.process(scores, timeMs, windowStartMs);

@@ -93,6 +93,24 @@ describe('StreamingDetector', () => {
     expect(w.timeMs).toBe(((start + 8000) * 1000) / 8000);
   });
 
+  it('streams centred features (center: true) like the offline clip at the stream start', () => {
+    // A model over centred 8 kHz features; weights are random (the check is about the features).
+    const settings = { ...TONE_FEATURES, center: true };
+    const centred = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [101, 20, 1] }), tf.layers.dense({ units: 4, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) })] });
+    const clip = toneStream(1000, [{ label: 'low', startMs: 300 }]);
+    // Silence after the first second: the first window then sees exactly the offline clip (zeros past its end).
+    const audio = new Float32Array(16000);
+    audio.set(clip);
+    const { windows } = detectStream({ model: centred, labels: TONE_LABELS, featureSettings: settings }, audio, { keepScores: true, chunkSamples: 333 });
+    const features = createFeaturizer(settings).compute(clip);
+    expect(features.numFrames).toBe(101);
+    const direct = tf.tidy(() => (centred.predict(tf.tensor4d(features.data, [1, 101, 20, 1])) as tfTypes.Tensor).dataSync());
+    expect(windows![0]!.windowStartMs).toBe(0);
+    expect(windows![0]!.timeMs).toBe(1000);
+    for (let c = 0; c < 4; c++) expect(Math.abs(windows![0]!.scores[c]! - direct[c]!)).toBeLessThan(1e-5);
+    centred.dispose();
+  });
+
   it('keeps the tensor count stable and validates its options', () => {
     const before = tf.memory().numTensors;
     const det = new StreamingDetector(info);
