@@ -1,6 +1,7 @@
 /**
  * DET curve of a threshold sweep as a self-contained SVG image: false accepts per hour (x)
- * against miss rate (y), one marker per threshold, the chosen threshold highlighted.
+ * against miss rate (y, 0 at the bottom), one marker per threshold, the chosen threshold
+ * highlighted; the better the detector, the closer the curve to the origin.
  */
 import type { SweepPoint } from './stream-eval.ts';
 
@@ -43,7 +44,7 @@ export function renderDetSvg(points: readonly SweepPoint[], options: DetPlotOpti
   const sorted = [...points].sort((a, b) => a.detectionThreshold - b.detectionThreshold);
   const xMax = niceCeil(Math.max(1, ...sorted.map((p) => p.falseAcceptsPerHour)));
   const x = (v: number) => left + (v / xMax) * w;
-  const y = (v: number) => top + v * h; // miss rate 0 at the top, 1 at the bottom
+  const y = (v: number) => top + (1 - v) * h; // miss rate 0 at the bottom: better systems lie near the origin
   const parts: string[] = [];
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${widthPx}" height="${heightPx}" viewBox="0 0 ${widthPx} ${heightPx}" font-family="sans-serif" font-size="12">`);
   parts.push(`<rect width="100%" height="100%" fill="white"/>`);
