@@ -5,10 +5,11 @@
  */
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, DatasetError } from '../src/errors.ts';
-import { buildDemo, DEFAULT_DEMO_OUT_DIR } from './build.ts';
+import { buildDemo } from './build.ts';
 
 /** Options of {@link startDemoServer}. */
 export interface DemoServerOptions {
@@ -18,7 +19,7 @@ export interface DemoServerOptions {
   port?: number;
   /** Interface to bind. @default '127.0.0.1' */
   host?: string;
-  /** Where the page is built. @default demo/dist */
+  /** Where the page is built. @default a new temporary folder, removed by `close()` */
   outDir?: string;
 }
 
@@ -50,12 +51,14 @@ function safeFile(root: string, rel: string): string | null {
  * @throws DatasetError when the model folder has no model.json or metadata.json
  */
 export async function startDemoServer(options: DemoServerOptions): Promise<DemoServer> {
-  const { modelDir, port = 8080, host = '127.0.0.1', outDir = DEFAULT_DEMO_OUT_DIR } = options;
+  const { modelDir, port = 8080, host = '127.0.0.1' } = options;
+  const temporary = options.outDir === undefined;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('port', 'an integer in [0, 65535]', port);
   const modelRoot = path.resolve(modelDir);
   for (const f of ['model.json', 'metadata.json']) {
     if (!fs.existsSync(path.join(modelRoot, f))) throw new DatasetError(`${path.join(modelRoot, f)} is missing: --model must be a model folder (from \`keyspot train kws\`)`);
   }
+  const outDir = options.outDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'keyspot-demo-'));
   const site = path.resolve((await buildDemo(outDir)).outDir);
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -83,7 +86,10 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     port: actual,
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections?.();
-      server.close(() => resolve());
+      server.close(() => {
+        if (temporary) fs.rmSync(site, { recursive: true, force: true });
+        resolve();
+      });
     }),
   };
 }
