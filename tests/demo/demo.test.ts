@@ -12,6 +12,7 @@ import { readWavSync, writeWavSync } from '../../src/audio/wav.ts';
 import { readModelMetadata } from '../../src/export/model-dir.ts';
 import { createRecognizer } from '../../src/infer/recognizer.ts';
 import { startDemoServer, type DemoServer } from '../../demo/server.ts';
+import { runCli } from '../helpers/cli.ts';
 import { addNoise, addToneWord, saveToneModelDir, TONE_FEATURES } from '../infer/tone-model.ts';
 import { createRng } from '../../src/data/rng.ts';
 
@@ -50,15 +51,20 @@ describe.skipIf(!haveChromium)('browser demo in headless Chromium', () => {
     if (root) fs.rmSync(root, { recursive: true, force: true });
   });
 
-  it('classifies uploaded WAVs like the Node recognizer (keyspot predict)', async () => {
+  it('classifies uploaded WAVs like `keyspot predict` and the Node recognizer', async () => {
     const metadata = await readModelMetadata(path.join(root, 'model'));
     const recognizer = createRecognizer(model, metadata, TONE_FEATURES);
+    // What `keyspot predict` says, as a user would run it.
+    const cli = runCli(['predict', '--model', path.join(root, 'model'), path.join(root, 'high.wav'), path.join(root, 'low.wav'), '--json', '--top', '4']);
+    expect(cli.status).toBe(0);
+    const predicted = new Map((JSON.parse(cli.stdout) as { predictions: { file: string; label: string; top: { label: string; score: number }[] }[] }).predictions.map((p) => [path.basename(p.file), p]));
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${server.url}?backend=cpu`);
     await page.waitForFunction(() => (window as unknown as { keyspotDemo: { ready: boolean; error: string | null } }).keyspotDemo.ready || (window as unknown as { keyspotDemo: { error: string | null } }).keyspotDemo.error !== null, undefined, { timeout: 60_000 });
     expect(await page.textContent('#status')).toMatch(/model loaded: 4 labels \(_silence_, _unknown_, low, high\), 8000 Hz, 98x20 features, backend cpu/);
+    const toneLabels = ['_silence_', '_unknown_', 'low', 'high'];
     for (const [file, expected] of [['high.wav', 'high'], ['low.wav', 'low']] as const) {
       await page.setInputFiles('#file', path.join(root, file));
       await page.waitForFunction((f) => document.getElementById('status')!.textContent!.startsWith(f), file, { timeout: 30_000 });
@@ -67,6 +73,9 @@ describe.skipIf(!haveChromium)('browser demo in headless Chromium', () => {
       const node = recognizer.classify(readWavSync(path.join(root, file)));
       expect(label).toBe(expected);
       expect(label).toBe(node.label);
+      const viaCli = predicted.get(file)!;
+      expect(label).toBe(viaCli.label);
+      for (const t of viaCli.top) expect(Math.abs(scores[toneLabels.indexOf(t.label)]! - t.score)).toBeLessThan(1e-4);
       scores.forEach((s, i) => expect(Math.abs(s - node.scores[i]!)).toBeLessThan(1e-4));
       // The spectrogram canvas has the model's feature size.
       expect(await page.evaluate(() => { const c = document.getElementById('spectrogram') as HTMLCanvasElement; return [c.width, c.height]; })).toEqual([98, 20]);
