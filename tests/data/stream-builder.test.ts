@@ -7,6 +7,7 @@ import { readWavSync } from '../../src/audio/wav.ts';
 import { buildTestStream, defaultLabelsPath, writeTestStream } from '../../src/data/stream-builder.ts';
 import { readStreamLabels } from '../../src/infer/stream-eval.ts';
 import { writeToneDataset } from '../infer/tone-model.ts';
+import { runCli } from '../helpers/cli.ts';
 
 let root: string;
 let data: string;
@@ -64,5 +65,15 @@ describe('buildTestStream', () => {
     expect(() => buildTestStream({ ...base(), maxGapMs: 10, minGapMs: 100 })).toThrow(/maxGapMs must be a number in \[100, 600000\], got 10/);
     expect(() => buildTestStream({ ...base(), keywords: ['nothere'] })).toThrow(/no clip of the keywords nothere in the testing split/);
     expect(() => buildTestStream({ ...base(), dataDir: path.join(root, 'nope') })).toThrow(/does not exist/);
+  });
+
+  it('keyspot data stream writes the recording and labels and prints a JSON summary', () => {
+    const out = path.join(root, 'cli', 'stream.wav');
+    const r = runCli(['data', 'stream', '--data', data, '--minutes', '0.25', '--out', out, '--keywords', 'low,high', '--sample-rate', '8000', '--seed', '3', '--json']);
+    expect(r.status).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary).toMatchObject({ wav: out, labels: path.join(root, 'cli', 'stream_labels.txt'), durationSec: 15, keywords: ['low', 'high'], noiseFiles: 1 });
+    expect(readStreamLabels(summary.labels)).toHaveLength(summary.words);
+    expect(readWavSync(out).samples.length).toBe(15 * 8000);
   });
 });
