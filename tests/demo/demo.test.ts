@@ -84,6 +84,29 @@ describe.skipIf(!haveChromium)('browser demo in headless Chromium', () => {
     await page.close();
   }, 120_000);
 
+  it('classifies the microphone (Chromium\'s fake audio device) every 250 ms', async () => {
+    const micBrowser = await (await import('playwright-core')).chromium.launch({
+      executablePath: CHROMIUM, headless: true,
+      args: [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--autoplay-policy=no-user-gesture-required'],
+    });
+    try {
+      const page = await micBrowser.newPage();
+      await page.goto(`${server.url}?backend=cpu`);
+      await page.waitForFunction(() => (window as unknown as { keyspotDemo: { ready: boolean } }).keyspotDemo.ready, undefined, { timeout: 60_000 });
+      await page.click('#mic');
+      await page.waitForFunction(() => (window as unknown as { keyspotDemo: { last: { source: string } | null } }).keyspotDemo.last?.source === 'microphone', undefined, { timeout: 30_000 });
+      const last = await page.evaluate(() => (window as unknown as { keyspotDemo: { last: { scores: number[]; label: string } } }).keyspotDemo.last);
+      expect(last.scores).toHaveLength(4);
+      expect(last.scores.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+      expect(await page.textContent('#mic')).toBe('Stop microphone');
+      expect(await page.textContent('#status')).toMatch(/^listening \(\d+ Hz, resampled to 8000 Hz\)/);
+      await page.click('#mic');
+      expect(await page.textContent('#mic')).toBe('Start microphone');
+    } finally {
+      await micBrowser.close();
+    }
+  }, 120_000);
+
   it('serves only files of the page and the model folder', async () => {
     expect((await fetch(`${server.url}model/metadata.json`)).status).toBe(200);
     expect((await fetch(`${server.url}model/../../etc/passwd`)).status).toBe(404);
