@@ -5,14 +5,18 @@
  *    input 49x40x1, batch 64, Adam): native tfjs (eager) vs the pure-JavaScript `cpu` backend;
  *  - graph mode: keyspot graph (one TensorFlow graph per step through the addon) vs keyspot
  *    eager (tfjs-node) vs Keras graph mode (`model.fit` in /work/venv/bin/python), for the small
- *    CNN and the default keyword model (`ds_cnn` from the model registry).
+ *    CNN, the default keyword model (`res8`, from the model registry) and `ds_cnn`.
  *
  *   flock /tmp/keyspot-bench.lock npx tsx bench/backend.ts [--steps 60] [--warmup 10]
- *       [--cpu-steps 1] [--batch 64] [--models small_cnn,ds_cnn] [--python /work/venv/bin/python] [--json]
+ *       [--cpu-steps 1] [--batch 64] [--models small_cnn,res8,ds_cnn] [--python /work/venv/bin/python] [--json]
  *
  * `--cpu-steps 0` skips the (very slow) pure-JS run; `--python ''` skips Keras.
+ * `--kws-data DIR [--kws-epochs N]` also times `trainKws` (what `keyspot train kws` runs) with the
+ * default recipe (N epochs; default: the recipe's) in both engines on that Speech Commands folder.
  */
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { getBackendInfo, getTf } from '../src/backend.ts';
@@ -29,6 +33,8 @@ interface BenchOptions {
   models: string[];
   python: string;
   json: boolean;
+  kwsData: string;
+  kwsEpochs: number | undefined;
 }
 
 const INPUT_SHAPE = [49, 40, 1];
@@ -36,7 +42,7 @@ const CLASSES = 12;
 const LEARNING_RATE = 1e-3;
 
 function parseArgs(argv: string[]): BenchOptions {
-  const opts: BenchOptions = { steps: 60, warmup: 10, cpuSteps: 1, batch: 64, models: ['small_cnn', 'ds_cnn'], python: '/work/venv/bin/python', json: false };
+  const opts: BenchOptions = { steps: 60, warmup: 10, cpuSteps: 1, batch: 64, models: ['small_cnn', 'res8', 'ds_cnn'], python: '/work/venv/bin/python', json: false, kwsData: '', kwsEpochs: undefined };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const next = () => {
@@ -51,6 +57,8 @@ function parseArgs(argv: string[]): BenchOptions {
     else if (a === '--models') opts.models = next().split(',');
     else if (a === '--python') opts.python = next();
     else if (a === '--json') opts.json = true;
+    else if (a === '--kws-data') opts.kwsData = next();
+    else if (a === '--kws-epochs') opts.kwsEpochs = Number(next());
     else throw new Error(`unknown option ${a} (see the header of bench/backend.ts)`);
   }
   for (const k of ['steps', 'batch'] as const) {
@@ -156,6 +164,24 @@ function cpuExamplesPerSec(batches: { x: Float32Array; y: Int32Array }[], steps:
   }
 }
 
+/** Wall time of `trainKws` (default recipe) with one engine. */
+async function kwsWallSec(opts: BenchOptions, engine: 'graph' | 'eager'): Promise<{ sec: number; testAccuracy: number | undefined; examplesPerSec: number }> {
+  const { trainKws } = await import('../src/kws/train-kws.ts');
+  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), `keyspot-bench-kws-${engine}-`));
+  const t0 = performance.now();
+  try {
+    const r = await trainKws({ dataDir: opts.kwsData, outDir: path.join(outDir, 'model'), engine,
+      recipe: opts.kwsEpochs ? { epochs: opts.kwsEpochs } : {} });
+    const sec = (performance.now() - t0) / 1000;
+    const trainSec = r.history.reduce((a, m) => a + m.durationSec, 0);
+    const examples = r.history.reduce((a, m) => a + m.examplesPerSec * m.durationSec, 0);
+    const test = (r as { test?: { accuracy?: number } }).test;
+    return { sec, testAccuracy: test?.accuracy, examplesPerSec: examples / trainSec };
+  } finally {
+    fs.rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
 const fmt = (v: number | string) => (typeof v === 'number' ? v.toFixed(v < 10 ? 2 : 0) : v);
 const ratio = (a: number | string, b: number | string) => (typeof a === 'number' && typeof b === 'number' ? `${(a / b).toFixed(2)}x` : '-');
 
@@ -199,6 +225,21 @@ async function main(): Promise<void> {
     if (r.cpu !== undefined) r.nativeVsCpu = ratio(r.eager, r.cpu);
     log(`  ratios: graph/eager ${r.graphVsEager}, graph/Keras ${r.graphVsKeras}, eager/Keras ${r.eagerVsKeras}` +
       (r.nativeVsCpu ? `, native/pure-JS ${r.nativeVsCpu}` : ''));
+  }
+  if (opts.kwsData) {
+    const r: Record<string, number | string> = {};
+    results.trainKws = r;
+    log(`\ntrainKws (default recipe${opts.kwsEpochs ? `, ${opts.kwsEpochs} epochs` : ''}) on ${opts.kwsData}`);
+    for (const engine of ['graph', 'eager'] as const) {
+      const k = await kwsWallSec(opts, engine);
+      r[`${engine}WallSec`] = k.sec;
+      r[`${engine}TrainExamplesPerSec`] = k.examplesPerSec;
+      if (k.testAccuracy !== undefined) r[`${engine}TestAccuracy`] = k.testAccuracy;
+      log(`  ${engine.padEnd(5)} wall ${k.sec.toFixed(0)} s, training ${k.examplesPerSec.toFixed(0)} examples/s` +
+        (k.testAccuracy !== undefined ? `, test accuracy ${(100 * k.testAccuracy).toFixed(1)}%` : ''));
+    }
+    r.eagerVsGraphWall = ratio(r.eagerWallSec!, r.graphWallSec!);
+    log(`  ratio: eager wall / graph wall ${r.eagerVsGraphWall}`);
   }
   if (opts.json) process.stdout.write(`${JSON.stringify({ backend: info.backend, tensorflow: info.tensorflowVersion, threads: info.threads, batch: opts.batch, steps: opts.steps, results })}\n`);
   void tf;

@@ -44,9 +44,31 @@ def ds_cnn(input_shape, classes):
     return keras.Model(inp, layers.Softmax()(x))
 
 
+def res8(input_shape, classes):
+    """keyspot's res8 (src/models/res8.ts, Honk's res8 with affine BN)."""
+    inp = keras.Input(input_shape)
+    conv = lambda t: layers.ReLU()(layers.Conv2D(45, 3, padding="same", use_bias=False, kernel_initializer="he_normal")(t))
+    x = conv(inp)
+    x = layers.AveragePooling2D((4, 3), strides=(4, 3), padding="same")(x)
+    skip = x
+    for i in range(1, 7):
+        y = conv(x)
+        if i % 2 == 0:
+            skip = layers.Add()([y, skip])
+            x = layers.BatchNormalization()(skip)
+        else:
+            x = layers.BatchNormalization()(y)
+    x = layers.GlobalAveragePooling2D()(x)
+    x = layers.Dense(classes)(x)
+    return keras.Model(inp, layers.Softmax()(x))
+
+
+MODELS = {"small_cnn": small_cnn, "ds_cnn": ds_cnn, "res8": res8}
+
+
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--model", default="small_cnn", choices=["small_cnn", "ds_cnn"])
+    p.add_argument("--model", default="small_cnn", choices=sorted(MODELS))
     p.add_argument("--steps", type=int, default=60)
     p.add_argument("--warmup", type=int, default=10)
     p.add_argument("--batch", type=int, default=64)
@@ -56,7 +78,7 @@ def main():
     a = p.parse_args()
     keras.utils.set_random_seed(0)
     shape = (a.height, a.width, 1)
-    model = (small_cnn if a.model == "small_cnn" else ds_cnn)(shape, a.classes)
+    model = MODELS[a.model](shape, a.classes)
     model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy")
     rng = np.random.default_rng(0)
     n = a.batch * max(a.steps, a.warmup)
