@@ -138,6 +138,25 @@ function graphExamplesPerSec(model: tfTypes.LayersModel, batches: { x: Float32Ar
   return (steps * n) / sec;
 }
 
+/** Latency of one-example inference (what the streaming detector does per window), ms. */
+function predictLatencyMs(model: tfTypes.LayersModel, x: Float32Array, calls: number): { tfjs: number; graph: number | string } {
+  const tf = getTf();
+  const one = x.subarray(0, INPUT_SHAPE.reduce((a, d) => a * d, 1));
+  const tfjsCall = () => tf.tidy(() => (model.predict(tf.tensor(one, [1, ...INPUT_SHAPE])) as tfTypes.Tensor).dataSync());
+  for (let i = 0; i < 10; i++) tfjsCall();
+  let t0 = performance.now();
+  for (let i = 0; i < calls; i++) tfjsCall();
+  const tfjs = (performance.now() - t0) / calls;
+  if (!loadGraphAddon().addon) return { tfjs, graph: 'unavailable' };
+  const trainer = compileTrainingStep(model);
+  for (let i = 0; i < 10; i++) trainer.predict(one);
+  t0 = performance.now();
+  for (let i = 0; i < calls; i++) trainer.predict(one);
+  const graph = (performance.now() - t0) / calls;
+  trainer.dispose();
+  return { tfjs, graph };
+}
+
 /** Keras graph mode (`model.fit`) in Python, same shapes. */
 function kerasExamplesPerSec(python: string, model: string, opts: BenchOptions): number | string {
   if (!python) return 'skipped (--python "")';
@@ -210,6 +229,10 @@ async function main(): Promise<void> {
     } else {
       r.graph = `unavailable: ${addon.error}`;
     }
+    const latency = predictLatencyMs(model, batches[0]!.x, 200);
+    r.predictMsTfjs = latency.tfjs;
+    r.predictMsGraph = latency.graph;
+    log(`  predict 1 example: tfjs ${latency.tfjs.toFixed(2)} ms, graph ${fmt(latency.graph)} ms`);
     for (const t of initial) t.dispose();
     model.dispose();
     r.keras = kerasExamplesPerSec(opts.python, name, opts);

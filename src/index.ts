@@ -83,3 +83,11 @@ export { buildTestStream, writeTestStream, defaultLabelsPath, DEFAULT_TEST_STREA
 export type { TestStream, TestStreamOptions } from './data/stream-builder.ts';
 export { exportOnnx, modelToOnnx, ONNX_OPSET_VERSION, ONNX_SUPPORTED_LAYERS, ONNX_SUPPORTED_ACTIVATIONS } from './export/onnx.ts';
 export type { OnnxExportOptions } from './export/onnx.ts';
+export { compileTrainingStep, supported as graphSupported, DEFAULT_GRAPH_COMPILE_OPTIONS, GraphUnavailableError } from './graph/compile.ts';
+export type { GraphTrainer, GraphCompileOptions, GraphSupport, GraphStepResult } from './graph/compile.ts';
+export { selectTrainingEngine, eagerFallbackMessage, TRAINING_ENGINES, DEFAULT_TRAINING_ENGINE } from './graph/engine.ts';
+export type { TrainingEngine, EngineChoice } from './graph/engine.ts';
+export { loadGraphAddon, getGraphAddonStatus, GRAPH_ADDON_PATH, GRAPH_ADDON_ENV } from './graph/addon.ts';
+export type { GraphAddonStatus } from './graph/addon.ts';
+export { optimizerConfigFromTfjs } from './graph/optimizers.ts';
+export type { GraphOptimizerConfig, GraphOptimizerName } from './graph/optimizers.ts';
