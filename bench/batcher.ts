@@ -3,7 +3,7 @@
  * with 0, 1 and 2 feature workers, next to the training speed of a keyword model measured in
  * the same run, and the two together (training fed live by the batcher through fitDataset).
  *
- *   npx tsx bench/batcher.ts [--data DIR] [--model conv] [--batches 30] [--steps 20]
+ *   npx tsx bench/batcher.ts [--data DIR] [--models res8,conv] [--batches 30] [--steps 20]
  *
  * Prints a table and the ratio batcher examples/s : training examples/s (goal: >= 3).
  */
@@ -20,7 +20,7 @@ import type { Batch } from '../src/types.ts';
 const { values: args } = parseArgs({
   options: {
     data: { type: 'string', default: path.resolve(import.meta.dirname, '..', '..', 'shared', 'datasets', 'speech_commands_dev') },
-    model: { type: 'string', default: 'conv' },
+    models: { type: 'string', default: 'res8,conv' },
     batches: { type: 'string', default: '30' },
     steps: { type: 'string', default: '20' },
     workers: { type: 'string', default: '0,1,2' },
@@ -49,6 +49,7 @@ async function timeBatches(data: SpeechCommandsData, epoch: number, count: numbe
 
 const tf = getTf();
 const info = getBackendInfo();
+console.log(`load average at start ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 console.log(`backend ${info.backend} (TensorFlow ${info.tensorflowVersion ?? '-'}), ${os.availableParallelism()} cores, Node ${process.version}`);
 console.log(`data ${args.data}; batch ${BATCH}; ${nBatches} batches per run after 2 warm-up batches`);
 
@@ -68,17 +69,27 @@ for (const w of args.workers!.split(',').map(Number)) {
   await data.close();
 }
 
-// Reference: training steps/s of the model on ready-made tensors (no data cost at all).
-const model = buildModel(args.model!, sample[0]!.exampleShape, labels.length);
-model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+// Reference: training steps/s of each model on ready-made tensors (no data cost at all).
+// The first model is the default keyword model (src/kws/recipe.ts), the reference of the ratio.
+const modelNames = args.models!.split(',');
 const tensors = sample.map((b) => batchToTensors(b, labels.length));
-for (let i = 0; i < 3; i++) await model.trainOnBatch(tensors[i % tensors.length]!.xs, tensors[i % tensors.length]!.ys);
-const tTrain = performance.now();
-for (let i = 0; i < nSteps; i++) await model.trainOnBatch(tensors[i % tensors.length]!.xs, tensors[i % tensors.length]!.ys);
-const trainSec = (performance.now() - tTrain) / 1000;
+const trainRate: Record<string, number> = {};
+const models = new Map<string, ReturnType<typeof buildModel>>();
+for (const name of modelNames) {
+  const model = buildModel(name, sample[0]!.exampleShape, labels.length);
+  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  for (let i = 0; i < 3; i++) await model.trainOnBatch(tensors[i % tensors.length]!.xs, tensors[i % tensors.length]!.ys);
+  const tTrain = performance.now();
+  for (let i = 0; i < nSteps; i++) await model.trainOnBatch(tensors[i % tensors.length]!.xs, tensors[i % tensors.length]!.ys);
+  trainRate[name] = nSteps / ((performance.now() - tTrain) / 1000);
+  models.set(name, model);
+  rows.push({ name: `training ${name} (tensors ready)`, batchesPerSec: trainRate[name]!, examplesPerSec: trainRate[name]! * BATCH });
+  console.log(`  ${name}: ${trainRate[name]!.toFixed(2)} steps/s`);
+}
 tensors.forEach((t) => tf.dispose([t.xs, t.ys]));
-const trainStepsPerSec = nSteps / trainSec;
-rows.push({ name: `training ${args.model} (tensors ready)`, batchesPerSec: trainStepsPerSec, examplesPerSec: trainStepsPerSec * BATCH });
+const refName = modelNames[0]!;
+const model = models.get(refName)!;
+const trainStepsPerSec = trainRate[refName]!;
 
 // Both together: fitDataset fed live by the batcher (default worker count).
 const live = await SpeechCommandsData.open({ ...base });
@@ -88,7 +99,7 @@ await model.fitDataset(toTfDataset(live, { split: 'training', batchSize: BATCH }
 const tLive = performance.now();
 await model.fitDataset(ds, { epochs: 1, verbose: 0 });
 const liveSec = (performance.now() - tLive) / 1000;
-rows.push({ name: `training ${args.model} fed by batcher (${defaultWorkerCount()} worker(s), the default)`, batchesPerSec: steps / liveSec, examplesPerSec: (steps * BATCH) / liveSec });
+rows.push({ name: `training ${refName} fed live by the batcher (${defaultWorkerCount()} worker, the default)`, batchesPerSec: steps / liveSec, examplesPerSec: (steps * BATCH) / liveSec });
 await live.close();
 
 console.log('');
@@ -99,6 +110,6 @@ const best = Math.max(...rows.filter((r) => r.name.startsWith('batcher')).map((r
 const trainEx = trainStepsPerSec * BATCH;
 console.log('');
 for (const r of rows.filter((x) => x.name.startsWith('batcher'))) {
-  console.log(`ratio ${r.name} : training = ${(r.examplesPerSec / trainEx).toFixed(2)}x`);
+  console.log(`ratio ${r.name} : training ${refName} = ${(r.examplesPerSec / trainEx).toFixed(2)}x`);
 }
 console.log(`best ratio ${(best / trainEx).toFixed(2)}x (goal >= 3x); live pipeline reaches ${((steps / liveSec) / trainStepsPerSec * 100).toFixed(0)}% of ready-tensor training speed`);
