@@ -7,6 +7,7 @@
  */
 import { ConfigError } from '../errors.ts';
 import type { Rng } from '../data/rng.ts';
+import { checkSpeedPerturb, drawSpeedFactor, speedShiftInto } from './speed-perturb.ts';
 
 /** Options of the training-time audio transforms. Set a value to 0 (or false) to turn a transform off. */
 export interface AudioAugmentOptions {
@@ -20,6 +21,12 @@ export interface AudioAugmentOptions {
   silenceVolume?: number;
   /** Largest gain change of the speech, dB (uniform in [-max, max]); 0 = off. @default 0 */
   gainDb?: number;
+  /**
+   * Largest relative speed change of the speech (speed perturbation, src/augment/speed-perturb.ts):
+   * each word example is played at a speed uniform in [1 - max, 1 + max] around its centre, in
+   * [0, 0.5]; 0 = off. @default 0
+   */
+  speedPerturb?: number;
   /** Clip the result to [-1, 1]. @default true */
   clip?: boolean;
 }
@@ -31,6 +38,7 @@ export const DEFAULT_AUDIO_AUGMENT: Readonly<Required<AudioAugmentOptions>> = Ob
   backgroundVolume: 0.1,
   silenceVolume: 1,
   gainDb: 0,
+  speedPerturb: 0,
   clip: true,
 });
 
@@ -41,6 +49,7 @@ export const NO_AUDIO_AUGMENT: Readonly<Required<AudioAugmentOptions>> = Object.
   backgroundVolume: 0,
   silenceVolume: 1,
   gainDb: 0,
+  speedPerturb: 0,
   clip: true,
 });
 
@@ -55,6 +64,7 @@ export function resolveAudioAugment(options: AudioAugmentOptions = {}): Required
     backgroundVolume = DEFAULT_AUDIO_AUGMENT.backgroundVolume,
     silenceVolume = DEFAULT_AUDIO_AUGMENT.silenceVolume,
     gainDb = DEFAULT_AUDIO_AUGMENT.gainDb,
+    speedPerturb = DEFAULT_AUDIO_AUGMENT.speedPerturb,
     clip = DEFAULT_AUDIO_AUGMENT.clip,
   } = options;
   const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -63,8 +73,9 @@ export function resolveAudioAugment(options: AudioAugmentOptions = {}): Required
     if (!finite(v) || v < 0 || v > 1) throw new ConfigError(name, 'a number in [0, 1]', v);
   }
   if (!finite(gainDb) || gainDb < 0 || gainDb > 40) throw new ConfigError('gainDb', 'a number in [0, 40]', gainDb);
+  checkSpeedPerturb(speedPerturb);
   if (typeof clip !== 'boolean') throw new ConfigError('clip', 'true or false', clip);
-  return { timeShiftMs, backgroundFrequency, backgroundVolume, silenceVolume, gainDb, clip };
+  return { timeShiftMs, backgroundFrequency, backgroundVolume, silenceVolume, gainDb, speedPerturb, clip };
 }
 
 /**
@@ -149,17 +160,20 @@ export interface AugmentTrace {
   noiseOffset: number;
   noiseVolume: number;
   gain: number;
+  /** Speed factor of the speech (1: unchanged). */
+  speedFactor: number;
 }
 
 /**
  * Makes one example waveform in `out` (length = clip length; `foreground` at least as long).
- * - Word example (`foreground` given): shift (training), gain (training), plus noise with
+ * - Word example (`foreground` given): shift and speed perturbation (training), gain (training), plus noise with
  *   probability `backgroundFrequency` at a volume uniform in [0, backgroundVolume] (training).
  * - Silence example (`foreground` null): noise only, volume uniform in [0, silenceVolume],
  *   in training and evaluation alike (the rng of an evaluation example is fixed), zeros
  *   without noise tracks.
  * Then clipping to [-1, 1] when `options.clip`.
- * Draw order: shift, noise decision, track, offset, volume, gain.
+ * Draw order: shift, speed factor (only when `speedPerturb` > 0), noise decision, track, offset,
+ * volume, gain.
  */
 export function augmentClipInto(
   foreground: Float32Array | null,
@@ -168,7 +182,7 @@ export function augmentClipInto(
   rng: Rng,
   out: Float32Array,
 ): AugmentTrace {
-  const trace: AugmentTrace = { shiftSamples: 0, noiseTrack: -1, noiseOffset: 0, noiseVolume: 0, gain: 1 };
+  const trace: AugmentTrace = { shiftSamples: 0, noiseTrack: -1, noiseOffset: 0, noiseVolume: 0, gain: 1, speedFactor: 1 };
   const n = out.length;
   const hasNoise = noise !== null && noise.tracks.length > 0;
   let volume = 0;
@@ -177,7 +191,9 @@ export function augmentClipInto(
     if (hasNoise) volume = rng.uniform(0, options.silenceVolume);
   } else if (options.augment) {
     trace.shiftSamples = drawTimeShift(options.maxShiftSamples, rng);
-    timeShiftInto(foreground, trace.shiftSamples, out);
+    trace.speedFactor = drawSpeedFactor(options.speedPerturb, rng);
+    if (trace.speedFactor === 1) timeShiftInto(foreground, trace.shiftSamples, out);
+    else speedShiftInto(foreground.subarray(0, n), trace.speedFactor, trace.shiftSamples, out);
     if (hasNoise && options.backgroundFrequency > 0 && rng.next() < options.backgroundFrequency) {
       volume = rng.uniform(0, options.backgroundVolume);
     }

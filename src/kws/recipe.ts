@@ -46,6 +46,8 @@ export interface KwsRecipe {
   optimizer: OptimizerConfig;
   /** Learning-rate schedule. */
   schedule: RecipeSchedule;
+  /** Label smoothing of the cross-entropy targets, in [0, 1); 0 = off. */
+  labelSmoothing: number;
 }
 
 /**
@@ -65,6 +67,7 @@ export const DEFAULT_KWS_RECIPE: Readonly<KwsRecipe> = Object.freeze<KwsRecipe>(
   epochs: 40,
   optimizer: { name: 'adam', learningRate: 0.001 },
   schedule: { kind: 'cosine', warmupFraction: 0.03, finalFraction: 0.01 },
+  labelSmoothing: 0,
 });
 
 /**
@@ -85,6 +88,7 @@ export const TF_CONV_RECIPE: Readonly<KwsRecipe> = Object.freeze<KwsRecipe>({
   epochs: 40,
   optimizer: { name: 'sgd', learningRate: 0.001 },
   schedule: { kind: 'piecewise', values: [0.001, 0.0001], steps: [15000, 3000] },
+  labelSmoothing: 0,
 });
 
 /** Named recipes (`--recipe`). */

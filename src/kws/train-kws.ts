@@ -135,6 +135,7 @@ export async function trainKws(options: TrainKwsOptions): Promise<TrainKwsResult
       batchSize: recipe.batchSize,
       optimizer: recipe.optimizer,
       schedule: recipeSchedule(recipe.schedule, baseRate, totalSteps),
+      labelSmoothing: recipe.labelSmoothing,
       earlyStopping: hasValidation ? { monitor: 'valAccuracy', patience: recipe.epochs + 1, restoreBestWeights: true } : false,
       seed,
       progress,

@@ -57,6 +57,11 @@ export interface TrainOptions {
    * @default 'data'
    */
   classWeights?: 'data' | 'none' | readonly number[];
+  /**
+   * Label smoothing of the cross-entropy targets, in [0, 1): `(1 - s) * onehot + s / classes`
+   * (both engines). @default 0
+   */
+  labelSmoothing?: number;
   /** Early stopping; needs a validation split. @default off */
   earlyStopping?: EarlyStoppingOptions | false;
   /** Folder of per-epoch checkpoints. @default none (no checkpoints) */

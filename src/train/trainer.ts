@@ -78,6 +78,7 @@ export async function train(model: tfTypes.LayersModel, data: TrainingData, opti
     evalBatchSize = DEFAULT_TRAIN_OPTIONS.evalBatchSize,
     schedule = DEFAULT_SCHEDULE,
     maxSteps,
+    labelSmoothing = 0,
     checkpointDir,
     resume = false,
     metricsFile,
@@ -87,6 +88,7 @@ export async function train(model: tfTypes.LayersModel, data: TrainingData, opti
   checkInteger('batchSize', batchSize, 1);
   checkInteger('evalBatchSize', evalBatchSize, 1);
   if (maxSteps !== undefined) checkInteger('maxSteps', maxSteps, 1);
+  if (typeof labelSmoothing !== 'number' || !(labelSmoothing >= 0 && labelSmoothing < 1)) throw new ConfigError('labelSmoothing', 'a number in [0, 1)', labelSmoothing);
   if (resume && !checkpointDir) throw new ConfigError('resume', 'used with checkpointDir', resume);
   checkSchedule(schedule);
   const numClasses = data.labels.length;
@@ -159,7 +161,7 @@ export async function train(model: tfTypes.LayersModel, data: TrainingData, opti
   // Graph mode (src/graph): the whole step as one TensorFlow graph; weights move back into
   // `model` after every epoch (validation, checkpoints, best weights, export stay tfjs).
   const engineChoice = selectTrainingEngine(model, options.engine ?? DEFAULT_TRAINING_ENGINE,
-    { optimizer, classWeights: classWeights ? Array.from(classWeights) : undefined, seed });
+    { optimizer, classWeights: classWeights ? Array.from(classWeights) : undefined, seed, labelSmoothing });
   const graph = engineChoice.engine === 'graph' ? engineChoice.trainer : undefined;
   if (graph && graphOptimizerState) graph.setOptimizerState(graphOptimizerState);
   else if (graph && step > 0) graph.setStep(step);
@@ -173,7 +175,8 @@ export async function train(model: tfTypes.LayersModel, data: TrainingData, opti
     const loss = tf.tidy(() => {
       const x = tf.tensor4d(batch.x.subarray(0, batch.size * h * w * c), [batch.size, h, w, c]);
       const y = tf.tensor1d(batch.y.subarray(0, batch.size), 'int32');
-      const oneHot = tf.oneHot(y, numClasses).toFloat();
+      const hard = tf.oneHot(y, numClasses).toFloat();
+      const oneHot = labelSmoothing > 0 ? tf.add(tf.mul(hard, 1 - labelSmoothing), labelSmoothing / numClasses) : hard;
       const sampleWeights = weightsTensor ? tf.gather(weightsTensor, y) : undefined;
       return optimizer.minimize(() => {
         const out = runModel(model, x, true, logits) as tfTypes.Tensor2D;

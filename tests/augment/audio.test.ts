@@ -91,7 +91,7 @@ describe('audio transforms', () => {
     const fg = ramp(1000);
     const out = new Float32Array(1000);
     const t = augmentClipInto(fg, noise, opts({ gainDb: 6 }, false), createRng(1), out);
-    expect(t).toEqual({ shiftSamples: 0, noiseTrack: -1, noiseOffset: 0, noiseVolume: 0, gain: 1 });
+    expect(t).toEqual({ shiftSamples: 0, noiseTrack: -1, noiseOffset: 0, noiseVolume: 0, gain: 1, speedFactor: 1 });
     expect(out).toEqual(fg);
     const g = augmentClipInto(Float32Array.from({ length: 1000 }, () => 0.1), null, opts({ gainDb: 6, timeShiftMs: 0 }), createRng(2), out);
     expect(g.gain).toBeGreaterThanOrEqual(10 ** (-6 / 20));
