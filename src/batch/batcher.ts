@@ -24,15 +24,13 @@
  * ```
  */
 import os from 'node:os';
-import path from 'node:path';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Batch, ExampleShape } from '../types.ts';
 import { ConfigError } from '../errors.ts';
 import { buildWriter, exampleSize, writeExamples, type ExampleWriter, type WriterSpec } from './example-writer.ts';
 import { checkBatchSize } from './sampler.ts';
 import type { WorkerJob, WorkerReply } from './batch-worker.ts';
+import { spawnTsWorker } from './ts-worker.ts';
 
 /** Batches produced ahead of the consumer by default. */
 export const DEFAULT_PREFETCH_BATCHES = 3;
@@ -209,16 +207,9 @@ export class Batcher {
   }
 }
 
-/** URL of tsx's ESM registration API, so workers can load the TypeScript sources. */
-function tsxApiUrl(): string {
-  const req = createRequire(import.meta.url);
-  return pathToFileURL(path.join(path.dirname(req.resolve('tsx/package.json')), 'dist', 'esm', 'api', 'index.mjs')).href;
-}
-
 function startWorker(spec: WriterSpec): Promise<{ pool: PoolWorker; exampleShape: ExampleShape }> {
   const entry = new URL('./batch-worker.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsxApiUrl())}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  const worker = new Worker(bootstrap, { eval: true, workerData: { keyspotBatchWorker: true, spec } });
+  const worker = spawnTsWorker(entry, { keyspotBatchWorker: true, spec });
   const pool: PoolWorker = { worker, pending: new Map() };
   return new Promise((resolve, reject) => {
     let ready = false;

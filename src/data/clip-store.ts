@@ -66,13 +66,6 @@ export class ClipStore {
     return { count: this.count, samplesPerClip: this.samplesPerClip, clipsPerChunk: this.clipsPerChunk, chunks: this.shared };
   }
 
-  /** The first `count` clips, sharing this store's memory (whole unused chunks are released). */
-  truncated(count: number): ClipStore {
-    if (!Number.isInteger(count) || count < 0 || count > this.count) throw new ConfigError('count', `an integer in [0, ${this.count}]`, count);
-    const chunks = this.shared.slice(0, Math.ceil(count / this.clipsPerChunk));
-    return new ClipStore({ count, samplesPerClip: this.samplesPerClip, clipsPerChunk: this.clipsPerChunk, chunks });
-  }
-
   /** Bytes of sample memory. */
   get byteLength(): number {
     return this.shared.reduce((a, c) => a + c.byteLength, 0);

@@ -1,11 +1,12 @@
 /**
  * Loading audio into the compact caches: every clip decoded, converted to the target sample
  * rate and stored as Int16 at the clip length; unreadable files are skipped and reported,
- * never fatal.
+ * never fatal. Clips can be decoded by worker threads straight into the shared store.
  */
 import { readWavSync } from '../audio/wav.ts';
 import { toSampleRate } from '../audio/resample.ts';
-import { ClipStore, toSharedInt16 } from './clip-store.ts';
+import { spawnTsWorker } from '../batch/ts-worker.ts';
+import { ClipStore, toSharedInt16, type SharedClipStore } from './clip-store.ts';
 
 /** Progress callback: `done` of `total` files loaded. */
 export type LoadProgress = (done: number, total: number) => void;
@@ -18,36 +19,101 @@ export interface SkippedFile {
 
 /** Result of {@link loadClips}. */
 export interface LoadedClips {
-  /** The readable clips, in input order (padded or trimmed to `samplesPerClip`). */
+  /** One slot per input path (slots of skipped files stay silent and unused). */
   store: ClipStore;
-  /** Index into the input list of each stored clip. */
-  sourceIndex: Int32Array;
-  /** Files that could not be decoded. */
+  /** Input indices of the readable clips, ascending (their store slot is the same index). */
+  readable: Int32Array;
+  /** Files that could not be decoded, in input order. */
   skipped: SkippedFile[];
 }
 
-/**
- * Decodes `paths` into a {@link ClipStore} at `sampleRateHz` and `samplesPerClip`.
- * Corrupt or unreadable files are left out and listed in `skipped`.
- */
-export function loadClips(paths: readonly string[], sampleRateHz: number, samplesPerClip: number, onProgress?: LoadProgress): LoadedClips {
-  const skipped: SkippedFile[] = [];
-  // Store as decoded; skipped files leave unused room at the end, dropped by truncated().
-  const kept: number[] = [];
-  const temp = ClipStore.create(paths.length, samplesPerClip);
-  let stored = 0;
-  for (let i = 0; i < paths.length; i++) {
+/** Options of {@link loadClips}. */
+export interface LoadClipsOptions {
+  /** Worker threads decoding in parallel (0: the calling thread). @default 0 */
+  workers?: number;
+  /** Progress callback. */
+  onProgress?: LoadProgress;
+}
+
+/** Files per job sent to a loading worker. */
+const LOAD_JOB_FILES = 256;
+
+/** Decodes `paths[k]` into slot `firstSlot + k` of `store`; returns the failures (by slot). */
+export function decodeInto(store: ClipStore, paths: readonly string[], firstSlot: number, sampleRateHz: number): { index: number; reason: string }[] {
+  const failed: { index: number; reason: string }[] = [];
+  paths.forEach((p, k) => {
     try {
-      const clip = toSampleRate(readWavSync(paths[i]!), sampleRateHz);
-      temp.set(stored++, clip.samples);
-      kept.push(i);
+      store.set(firstSlot + k, toSampleRate(readWavSync(p), sampleRateHz).samples);
     } catch (err) {
-      skipped.push({ path: paths[i]!, reason: err instanceof Error ? err.message : String(err) });
+      failed.push({ index: firstSlot + k, reason: err instanceof Error ? err.message : String(err) });
     }
-    if (onProgress && ((i + 1) % 256 === 0 || i + 1 === paths.length)) onProgress(i + 1, paths.length);
+  });
+  return failed;
+}
+
+/** Message to a loading worker. */
+export interface LoadJob {
+  from: number;
+  to: number;
+  paths: string[];
+}
+
+/**
+ * Decodes `paths` into a {@link ClipStore} at `sampleRateHz` and `samplesPerClip` (padded or
+ * trimmed at the end). Corrupt or unreadable files are left out and listed in `skipped`.
+ * The result is the same with any number of workers.
+ */
+export async function loadClips(paths: readonly string[], sampleRateHz: number, samplesPerClip: number, options: LoadClipsOptions = {}): Promise<LoadedClips> {
+  const { workers = 0, onProgress } = options;
+  const store = ClipStore.create(paths.length, samplesPerClip);
+  const failed = new Map<number, string>();
+  let done = 0;
+  const report = (n: number) => {
+    done += n;
+    onProgress?.(done, paths.length);
+  };
+  if (workers <= 0 || paths.length < 2 * LOAD_JOB_FILES) {
+    for (let from = 0; from < paths.length; from += LOAD_JOB_FILES) {
+      const to = Math.min(paths.length, from + LOAD_JOB_FILES);
+      for (const f of decodeInto(store, paths.slice(from, to), from, sampleRateHz)) failed.set(f.index, f.reason);
+      report(to - from);
+    }
+  } else {
+    let next = 0;
+    const runWorker = () => new Promise<void>((resolve, reject) => {
+      const worker = spawnTsWorker(new URL('./load-worker.ts', import.meta.url).href, {
+        keyspotLoadWorker: true, store: store.toShared() satisfies SharedClipStore, sampleRateHz,
+      });
+      const send = () => {
+        if (next >= paths.length) {
+          void worker.terminate().then(() => resolve());
+          return;
+        }
+        const from = next;
+        const to = Math.min(paths.length, from + LOAD_JOB_FILES);
+        next = to;
+        worker.postMessage({ from, to, paths: paths.slice(from, to) } satisfies LoadJob);
+      };
+      worker.on('message', (msg: { type: 'ready' } | { type: 'done'; from: number; to: number; failed: { index: number; reason: string }[] }) => {
+        if (msg.type === 'done') {
+          for (const f of msg.failed) failed.set(f.index, f.reason);
+          report(msg.to - msg.from);
+        }
+        send();
+      });
+      worker.on('error', reject);
+      worker.on('exit', (code) => { if (next < paths.length) reject(new Error(`audio loading worker exited with code ${code}`)); });
+    });
+    await Promise.all(Array.from({ length: Math.min(workers, Math.ceil(paths.length / LOAD_JOB_FILES)) }, runWorker));
   }
-  const store = stored < paths.length ? temp.truncated(stored) : temp;
-  return { store, sourceIndex: Int32Array.from(kept), skipped };
+  const readable: number[] = [];
+  const skipped: SkippedFile[] = [];
+  for (let i = 0; i < paths.length; i++) {
+    const reason = failed.get(i);
+    if (reason === undefined) readable.push(i);
+    else skipped.push({ path: paths[i]!, reason });
+  }
+  return { store, readable: Int32Array.from(readable), skipped };
 }
 
 /** Background noise tracks loaded as shared Int16 (files shorter than `minSamples` are skipped). */

@@ -16,7 +16,7 @@
  * }
  * ```
  */
-import { Batcher, type BatcherOptions } from '../batch/batcher.ts';
+import { Batcher, defaultWorkerCount, type BatcherOptions } from '../batch/batcher.ts';
 import type { WriterSpec } from '../batch/example-writer.ts';
 import { drawWithoutReplacement, Sampler, type ClassBalance } from '../batch/sampler.ts';
 import { resolveAudioAugment, type AudioAugmentOptions } from '../augment/audio.ts';
@@ -74,6 +74,8 @@ export interface SpeechCommandsDataOptions {
   workers?: BatcherOptions['workers'];
   /** Batches made ahead of the consumer. @default 3 */
   prefetchBatches?: BatcherOptions['prefetchBatches'];
+  /** Worker threads decoding the audio on opening (0: the calling thread). @default `workers` */
+  loadWorkers?: number;
   /** Loading progress (files decoded of total). */
   onProgress?: LoadProgress;
 }
@@ -160,6 +162,7 @@ export class SpeechCommandsData implements TrainingData {
       indexSeed = DEFAULT_INDEX_SEED,
       workers,
       prefetchBatches,
+      loadWorkers,
       onProgress,
     } = options;
     checkPercentage('silencePercentage', silencePercentage);
@@ -190,7 +193,10 @@ export class SpeechCommandsData implements TrainingData {
     }
 
     const needed = index.clips.filter((c) => wordLabel.has(c.word) || unknownPercentage > 0);
-    const loaded = loadClips(needed.map((c) => c.path), features.sampleRateHz, features.samplesPerClip, onProgress);
+    const loaded = await loadClips(needed.map((c) => c.path), features.sampleRateHz, features.samplesPerClip, {
+      workers: loadWorkers ?? workers ?? defaultWorkerCount(),
+      onProgress,
+    });
     const skipped = [...loaded.skipped, ...noise.skipped].map((s) => `${s.path}: ${s.reason}`);
 
     // Items: one per readable clip, then the silence items of every split.
@@ -200,8 +206,8 @@ export class SpeechCommandsData implements TrainingData {
       validation: { wanted: [], wantedLabels: [], unknown: [] },
       testing: { wanted: [], wantedLabels: [], unknown: [] },
     };
-    loaded.sourceIndex.forEach((src, clipIndex) => {
-      const entry = needed[src]!;
+    loaded.readable.forEach((clipIndex) => {
+      const entry = needed[clipIndex]!;
       const item = itemClip.length;
       itemClip.push(clipIndex);
       const label = wordLabel.get(entry.word);
