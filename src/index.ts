@@ -91,3 +91,45 @@ export { loadGraphAddon, getGraphAddonStatus, GRAPH_ADDON_PATH, GRAPH_ADDON_ENV 
 export type { GraphAddonStatus } from './graph/addon.ts';
 export { optimizerConfigFromTfjs } from './graph/optimizers.ts';
 export type { GraphOptimizerConfig, GraphOptimizerName } from './graph/optimizers.ts';
+export { Sampler, CLASS_BALANCE_MODES, DEFAULT_CLASS_BALANCE, drawWithoutReplacement, checkBatchSize } from './batch/sampler.ts';
+export type { ClassBalance, SamplerOptions, EpochPlan } from './batch/sampler.ts';
+export { Batcher, defaultWorkerCount, DEFAULT_PREFETCH_BATCHES } from './batch/batcher.ts';
+export type { BatcherOptions, ExampleStream } from './batch/batcher.ts';
+export { buildWriter, exampleSize, exampleRng, writeExamples } from './batch/example-writer.ts';
+export type { ExampleWriter, WriterSpec, WriteRequest } from './batch/example-writer.ts';
+export { toTfDataset, batchToTensors } from './batch/tf-dataset.ts';
+export type { TfDatasetOptions, TensorBatch } from './batch/tf-dataset.ts';
+export { spawnTsWorker } from './batch/ts-worker.ts';
+export { SILENCE_LABEL, UNKNOWN_LABEL, SILENCE_INDEX, UNKNOWN_INDEX, BACKGROUND_NOISE_DIR_NAME, DEFAULT_WANTED_WORDS, speechCommandsLabels } from './data/labels.ts';
+export { whichSet, splitHashName, MAX_NUM_WAVS_PER_CLASS, DEFAULT_VALIDATION_PERCENTAGE, DEFAULT_TESTING_PERCENTAGE } from './data/split.ts';
+export { indexSpeechCommands, findBackgroundNoiseDir, speakerOf, BACKGROUND_NOISE_DIR, VALIDATION_LIST_FILE, TESTING_LIST_FILE } from './data/speech-commands.ts';
+export type { ClipEntry, SpeechCommandsIndex, SpeechCommandsIndexOptions } from './data/speech-commands.ts';
+export { SpeechCommandsData, DEFAULT_SILENCE_PERCENTAGE, DEFAULT_UNKNOWN_PERCENTAGE, DEFAULT_INDEX_SEED, DEFAULT_SEED } from './data/speech-commands-data.ts';
+export type { SpeechCommandsDataOptions, SplitComposition } from './data/speech-commands-data.ts';
+export { createSpeechCommandsWriter, SILENCE_CLIP } from './data/speech-commands-writer.ts';
+export type { SpeechCommandsWriter, SpeechCommandsWriterInit } from './data/speech-commands-writer.ts';
+export { ClipStore, toInt16Sample, toSharedInt16 } from './data/clip-store.ts';
+export type { SharedClipStore } from './data/clip-store.ts';
+export { loadClips, loadNoise } from './data/load-audio.ts';
+export type { LoadedClips, LoadedNoise, LoadClipsOptions, SkippedFile } from './data/load-audio.ts';
+export {
+  augmentClipInto, padOrTrim, timeShiftInto, drawTimeShift, mixNoiseInto, applyGain, clipInPlace, dbToGain, resolveAudioAugment,
+  DEFAULT_AUDIO_AUGMENT, NO_AUDIO_AUGMENT,
+} from './augment/audio.ts';
+export type { AudioAugmentOptions, NoiseTracks, AugmentTrace } from './augment/audio.ts';
+export { generateNoise, NOISE_KINDS } from './data/noise.ts';
+export type { NoiseKind, NoiseOptions } from './data/noise.ts';
+export { speak, ESPEAK_SAMPLE_RATE_HZ } from './data/espeak.ts';
+export type { EspeakVoice } from './data/espeak.ts';
+export { synthesizeDataset, synthSpeakers, splitOnSilence, DEFAULT_FILLER_WORDS, DEFAULT_SYNTH, SYNTH_VOICES, SYNTH_VARIANTS } from './data/synth.ts';
+export type { SynthOptions, SynthReport, SynthSpeaker } from './data/synth.ts';
+export { datasetStats, formatDatasetStats } from './data/stats.ts';
+export type { DatasetStats, DatasetStatsOptions, WordStats } from './data/stats.ts';
+export { downloadFile, downloadSpeechCommands, hashFile, SPEECH_COMMANDS_RELEASES, DEFAULT_SPEECH_COMMANDS_VERSION } from './data/download.ts';
+export type { DownloadOptions, DownloadResult, DownloadSpeechCommandsOptions, DownloadSpeechCommandsResult, DatasetRelease } from './data/download.ts';
+export { extractTar } from './data/tar.ts';
+export type { ExtractTarOptions } from './data/tar.ts';
+export { previewBatch } from './data/preview.ts';
+export type { PreviewOptions, PreviewResult } from './data/preview.ts';
+export { renderBatchGrid, writeBatchGrid } from './report/batch-grid.ts';
+export type { BatchGridOptions } from './report/batch-grid.ts';

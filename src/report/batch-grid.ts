@@ -1,6 +1,6 @@
 /**
  * A PNG contact sheet of one batch (spectrograms or images) with each example's label printed
- * above it in a built-in 5x7 pixel font. Generic over the example kind: spectrograms are drawn
+ * above it in a built-in 5x7 pixel font, coloured with the spectrogram PNG writer's maps. Generic over the example kind: spectrograms are drawn
  * with time to the right and low frequencies at the bottom, images as they are.
  */
 import fs from 'node:fs';
@@ -8,6 +8,7 @@ import path from 'node:path';
 import { PNG } from 'pngjs';
 import { ConfigError } from '../errors.ts';
 import type { Batch } from '../types.ts';
+import { colorAt, type ColorMapName } from './spectrogram-png.ts';
 
 /** Options of {@link renderBatchGrid}. */
 export interface BatchGridOptions {
@@ -19,6 +20,8 @@ export interface BatchGridOptions {
   scale?: number;
   /** Gap between tiles, pixels. @default 4 */
   gapPx?: number;
+  /** Colour map (shared with the spectrogram PNG writer). @default 'viridis' */
+  colorMap?: ColorMapName;
 }
 
 // 5x7 glyphs, one 5-bit row per entry, top row first (labels are drawn in capitals).
@@ -37,18 +40,6 @@ const FONT: Record<string, readonly number[]> = {
 };
 const GLYPH_W = 5;
 const GLYPH_H = 7;
-
-// Viridis-like colour stops (value 0 -> dark purple, 1 -> yellow).
-const STOPS: readonly (readonly [number, number, number])[] = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
-
-function colour(t: number): [number, number, number] {
-  const x = Math.min(1, Math.max(0, t)) * (STOPS.length - 1);
-  const i = Math.min(STOPS.length - 2, Math.floor(x));
-  const f = x - i;
-  const a = STOPS[i]!;
-  const b = STOPS[i + 1]!;
-  return [a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1]), a[2] + f * (b[2] - a[2])].map(Math.round) as [number, number, number];
-}
 
 /** Width in pixels of `text` in the built-in font at `scale`. */
 export function textWidth(text: string, scale = 1): number {
@@ -87,7 +78,7 @@ function percentile(sorted: Float32Array, q: number): number {
  * @throws ConfigError for an empty batch or bad options
  */
 export function renderBatchGrid(batch: Batch, labels: readonly string[], options: BatchGridOptions = {}): PNG {
-  const { layout = 'spectrogram', scale = 2, gapPx = 4 } = options;
+  const { layout = 'spectrogram', scale = 2, gapPx = 4, colorMap = 'viridis' } = options;
   if (batch.size < 1) throw new ConfigError('batch.size', 'at least 1', batch.size);
   const columns = options.columns ?? Math.min(10, Math.ceil(Math.sqrt(batch.size)));
   if (!Number.isInteger(columns) || columns < 1) throw new ConfigError('columns', 'an integer >= 1', columns);
@@ -119,7 +110,7 @@ export function renderBatchGrid(batch: Batch, labels: readonly string[], options
         // spectrogram: x = frame, y = bin from the top (high bins first); image: row y, column x
         const [row, col] = layout === 'spectrogram' ? [sx, w - 1 - sy] : [sy, sx];
         const v = batch.x[e * per + (row * w + col) * c]!;
-        const [r, g, b] = colour((v - lo) / span);
+        const [r, g, b] = colorAt(colorMap, (v - lo) / span);
         const k = ((ty + py) * png.width + x0 + px) * 4;
         png.data[k] = r;
         png.data[k + 1] = g;
