@@ -10,8 +10,9 @@
  *   flock /tmp/keyspot-bench.lock npx tsx bench/kws.ts --data ../shared/datasets/speech_commands_dev \
  *     --test ../shared/datasets/speech_commands_dev_test12 --epochs 120 --variants default
  *
- * Options: --epochs N (default variant), --alt-epochs N (other variants), --variants a,b,c,
- * --synth DIR (synthesized speech folder for the `synth` variant), --keras MINUTES, --out DIR.
+ * Options: --epochs N (default variant; default: the recipe's epochs), --alt-epochs N (other
+ * variants), --variants a,b,c, --synth DIR (synthesized speech folder for the `synth` variant),
+ * --keras MINUTES, --keras-recipes res8,tf_conv (bench/kws_keras.py recipes, in this order), --out DIR.
  * Prints one JSON line per run and a Markdown table at the end.
  */
 import { execFileSync } from 'node:child_process';
@@ -22,7 +23,7 @@ import { SILENCE_LABEL, UNKNOWN_LABEL } from '../src/data/labels.ts';
 import { VALIDATION_LIST_FILE, TESTING_LIST_FILE } from '../src/data/speech-commands.ts';
 import { loadRecognizer } from '../src/infer/recognizer.ts';
 import { evaluateOnTestLayout } from '../src/kws/evaluate-kws.ts';
-import { TF_CONV_RECIPE, type KwsRecipe } from '../src/kws/recipe.ts';
+import { DEFAULT_KWS_RECIPE, TF_CONV_RECIPE, type KwsRecipe } from '../src/kws/recipe.ts';
 import { trainKws } from '../src/kws/train-kws.ts';
 import { getBackendInfo } from '../src/backend.ts';
 
@@ -33,11 +34,12 @@ function arg(name: string, fallback: string): string {
 
 const dataDir = path.resolve(arg('data', '../shared/datasets/speech_commands_dev'));
 const testDir = path.resolve(arg('test', '../shared/datasets/speech_commands_dev_test12'));
-const epochs = Number(arg('epochs', '120'));
+const epochs = Number(arg('epochs', String(DEFAULT_KWS_RECIPE.epochs)));
 const altEpochs = Number(arg('alt-epochs', String(Math.max(1, Math.round(epochs / 4)))));
 const variants = arg('variants', 'default').split(',');
 const synthDir = arg('synth', '');
 const kerasMinutes = Number(arg('keras', '0'));
+const kerasRecipes = arg('keras-recipes', 'res8,tf_conv').split(',');
 const outRoot = path.resolve(arg('out', path.join(os.tmpdir(), 'keyspot-bench-kws')));
 const seed = Number(arg('seed', '1'));
 
@@ -49,6 +51,8 @@ const VARIANTS: Record<string, { recipe: Partial<KwsRecipe>; data?: 'synth'; ful
   no_shift: { recipe: { augment: { timeShiftMs: 0 } } },
   no_balance: { recipe: { balance: 'none' } },
   no_specaugment: { recipe: { specAugment: { timeMasks: 0, freqMasks: 0 } } },
+  no_speed: { recipe: { augment: { speedPerturb: 0 } } },
+  no_label_smoothing: { recipe: { labelSmoothing: 0 } },
   ds_cnn: { recipe: { model: 'ds_cnn' } },
   mel64: { recipe: { features: { nMels: 64 }, specAugment: { maxFreqMaskBins: 10 } } },
   tf_conv: { recipe: { ...TF_CONV_RECIPE } },
@@ -110,7 +114,7 @@ for (const name of variants) {
 
 if (kerasMinutes > 0) {
   const py = fs.existsSync('/work/venv/bin/python') ? '/work/venv/bin/python' : 'python3';
-  for (const recipe of ['tf_conv', 'res8']) {
+  for (const recipe of kerasRecipes) {
     try {
       const line = execFileSync(py, ['bench/kws_keras.py', '--recipe', recipe, '--minutes', String(kerasMinutes), '--data', dataDir, '--test', testDir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').at(-1)!;
       const d = JSON.parse(line) as { test_acc: number; val_acc: number; train_minutes: number; examples_per_s: number };

@@ -60,7 +60,8 @@ export function defineModel(
     const tf = getTf();
     const f = new LayerFactory(tf, resolved);
     const input = tf.input({ shape: [...inputShape] });
-    const features = body(input, f, inputShape);
+    const normalized = resolved.inputNorm === 'batch_norm' ? f.batchNorm(true).apply(input) as SymbolicTensor : input;
+    const features = body(normalized, f, inputShape);
     const output = f.classifier(features, numClasses);
     return tf.model({ inputs: input, outputs: output, name: spec.name });
   };

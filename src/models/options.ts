@@ -30,9 +30,21 @@ export interface ModelOptions {
   leakyReluAlpha?: number;
   /** Insert batch normalisation after convolutions/hidden dense layers (architectures that have it always keep it). @default architecture's own */
   batchNorm?: boolean;
+  /**
+   * Normalisation of the model input: `batch_norm` puts a batch-normalisation layer (one
+   * mean/variance over every input value, learned affine) before the architecture, which
+   * standardises unnormalised features such as log-mel energies; `none` feeds them as they are.
+   * @default 'none'
+   */
+  inputNorm?: InputNorm;
   /** Seed of the initial weights; equal seeds give equal initial weights. @default 0 */
   seed?: number;
 }
+
+/** Input normalisations of {@link ModelOptions.inputNorm}. */
+export const INPUT_NORMS = ['none', 'batch_norm'] as const;
+/** An input normalisation name. */
+export type InputNorm = (typeof INPUT_NORMS)[number];
 
 /** Fully resolved model options (every field set). */
 export type ResolvedModelOptions = Required<ModelOptions>;
@@ -46,6 +58,7 @@ export const DEFAULT_MODEL_OPTIONS: ResolvedModelOptions = {
   activation: 'relu',
   leakyReluAlpha: 0.3,
   batchNorm: false,
+  inputNorm: 'none',
   seed: 0,
 };
 
@@ -74,5 +87,6 @@ export function resolveModelOptions(options: ModelOptions = {}, archDefaults: Mo
   if (!INITIALIZERS.includes(r.initializer)) throw new ConfigError('initializer', `one of ${INITIALIZERS.join(', ')}`, r.initializer);
   if (!ACTIVATIONS.includes(r.activation)) throw new ConfigError('activation', `one of ${ACTIVATIONS.join(', ')}`, r.activation);
   if (typeof r.batchNorm !== 'boolean') throw new ConfigError('batchNorm', 'true or false', r.batchNorm);
+  if (!INPUT_NORMS.includes(r.inputNorm)) throw new ConfigError('inputNorm', `one of ${INPUT_NORMS.join(', ')}`, r.inputNorm);
   return r;
 }
