@@ -125,23 +125,57 @@ export class RealFft {
   private complexHalf(input: Float64Array): void {
     const n = this.half;
     const { rev, zr, zi, twRe, twIm } = this;
-    // Pack even/odd samples as one complex signal, in bit-reversed order, fused with the first
-    // radix-2 stage (pairs j, j + n/2 land next to each other).
-    const h = n >> 1;
-    for (let j = 0; j < h; j++) {
-      const r = rev[j]!;
-      const ar = input[2 * j]!;
-      const ai = input[2 * j + 1]!;
-      const br = input[2 * (j + h)]!;
-      const bi = input[2 * (j + h) + 1]!;
-      zr[r] = ar + br;
-      zi[r] = ai + bi;
-      zr[r + 1] = ar - br;
-      zi[r + 1] = ai - bi;
+    // Pack even/odd samples as one complex signal in bit-reversed order, fused with the first
+    // two radix-2 stages (twiddles 1 and -i): inputs j, j + n/4, j + n/2, j + 3n/4 land at r..r+3.
+    let hs: number;
+    if (n >= 4) {
+      const q = n >> 2;
+      for (let j = 0; j < q; j++) {
+        const r = rev[j]!;
+        const ar = input[2 * j]!;
+        const ai = input[2 * j + 1]!;
+        const cr = input[2 * (j + q)]!;
+        const ci = input[2 * (j + q) + 1]!;
+        const br = input[2 * (j + 2 * q)]!;
+        const bi = input[2 * (j + 2 * q) + 1]!;
+        const dr = input[2 * (j + 3 * q)]!;
+        const di = input[2 * (j + 3 * q) + 1]!;
+        const s0r = ar + br;
+        const s0i = ai + bi;
+        const s1r = ar - br;
+        const s1i = ai - bi;
+        const s2r = cr + dr;
+        const s2i = ci + di;
+        const s3r = cr - dr;
+        const s3i = ci - di;
+        zr[r] = s0r + s2r;
+        zi[r] = s0i + s2i;
+        zr[r + 2] = s0r - s2r;
+        zi[r + 2] = s0i - s2i;
+        // (-i) * s3 = (s3i, -s3r)
+        zr[r + 1] = s1r + s3i;
+        zi[r + 1] = s1i - s3r;
+        zr[r + 3] = s1r - s3i;
+        zi[r + 3] = s1i + s3r;
+      }
+      hs = 4;
+    } else {
+      const h = n >> 1;
+      for (let j = 0; j < h; j++) {
+        const r = rev[j]!;
+        const ar = input[2 * j]!;
+        const ai = input[2 * j + 1]!;
+        const br = input[2 * (j + h)]!;
+        const bi = input[2 * (j + h) + 1]!;
+        zr[r] = ar + br;
+        zi[r] = ai + bi;
+        zr[r + 1] = ar - br;
+        zi[r + 1] = ai - bi;
+      }
+      hs = 2;
     }
     // Remaining stages, two at a time (radix-2^2): butterflies of half-size h then 2h.
     // Twiddles of half-size h: e^{-2 pi i k / (2h)}, k < h, stored at [h, 2h).
-    let hs = 2;
     for (; 4 * hs <= n; hs <<= 2) {
       const size = 4 * hs;
       for (let start = 0; start < n; start += size) {
