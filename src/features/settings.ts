@@ -3,6 +3,14 @@
  * function that derives every size from them ({@link deriveFeatureSettings}). The derived
  * object is plain JSON and is saved beside exported models, so inference recomputes exactly
  * the features a model was trained on.
+ *
+ * Defaults (keyword spotting, as TensorFlow's speech_commands example): 16 kHz, 1 s clips, 30 ms
+ * periodic Hann window (480 samples) zero-padded to a 512-point FFT, 10 ms hop (160 samples), no
+ * centring, so one clip gives 98 frames; 40 HTK mel bands from 20 Hz to the Nyquist frequency
+ * (8 kHz) with triangles linear in Hz (librosa's filter bank), power spectrum, ln(mel + 1e-6).
+ * The mel range goes to 8 kHz rather than TensorFlow's 4 kHz MFCC range because fricatives
+ * ("six", "seven", "yes") carry energy above 4 kHz; `fMaxHz: 4000` restores TensorFlow's.
+ * `melTriangleDomain: 'mel'` reproduces `tf.signal.linear_to_mel_weight_matrix` exactly.
  */
 import { ConfigError } from '../errors.ts';
 import type { ExampleShape } from '../types.ts';
