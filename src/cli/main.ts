@@ -6,15 +6,18 @@ import { Command } from '@commander-js/extra-typings';
 import { VERSION } from '../version.ts';
 import { registerDoctor } from './doctor.ts';
 import { registerStart } from './start.ts';
+import { registerFeatures } from './features.ts';
+import { registerData } from './data.ts';
 import { registerTrainKws } from './train-kws.ts';
 import { registerTrainScratch } from './train-scratch.ts';
 import { registerPredict } from './predict.ts';
-import { registerFeatures } from './features.ts';
-import { registerData } from './data.ts';
 import { registerListen } from './listen.ts';
 import { registerEvalStream } from './eval-stream.ts';
 import { registerExport } from './export.ts';
 import { registerServe } from './serve.ts';
+import { registerTrainImages } from './train-images.ts';
+import { registerEval } from './eval.ts';
+import { registerSweep } from './sweep.ts';
 
 /** Builds the CLI program (exported for tests). */
 export function buildProgram(): Command {
@@ -25,15 +28,18 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)');
   registerDoctor(program);
   registerStart(program);
+  registerFeatures(program);
+  registerData(program);
   registerTrainKws(program);
   registerTrainScratch(program);
   registerPredict(program);
-  registerFeatures(program);
-  registerData(program);
   registerListen(program);
   registerEvalStream(program);
   registerExport(program);
   registerServe(program);
+  registerTrainImages(program);
+  registerEval(program);
+  registerSweep(program);
   return program;
 }
 

@@ -39,9 +39,10 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
  * Creates or replaces folder `dir` atomically: `fill(tmpDir)` writes the content into a fresh
  * temporary sibling folder, which is then renamed to `dir`. An existing `dir` is first renamed
  * aside and removed after the swap (readers see either the old or the new folder complete;
- * between the two renames, for a moment, none).
+ * between the two renames, for a moment, none). With `keepOtherEntries`, entries of the old
+ * folder that the new content does not have (reports, checkpoints) are moved over first.
  */
-export async function writeDirAtomic(dir: string, fill: (tmpDir: string) => Promise<void>): Promise<void> {
+export async function writeDirAtomic(dir: string, fill: (tmpDir: string) => Promise<void>, options: { keepOtherEntries?: boolean } = {}): Promise<void> {
   await fs.mkdir(path.dirname(path.resolve(dir)), { recursive: true });
   const tmp = tmpSibling(dir, 'tmp');
   await fs.mkdir(tmp);
@@ -59,6 +60,12 @@ export async function writeDirAtomic(dir: string, fill: (tmpDir: string) => Prom
     if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'EISDIR' && code !== 'ENOTDIR') {
       await fs.rm(tmp, { recursive: true, force: true });
       throw err;
+    }
+    if (options.keepOtherEntries) {
+      const fresh = new Set(await fs.readdir(tmp));
+      for (const entry of await fs.readdir(dir)) {
+        if (!fresh.has(entry)) await fs.rename(path.join(dir, entry), path.join(tmp, entry));
+      }
     }
     old = tmpSibling(dir, 'old');
     await fs.rename(dir, old);

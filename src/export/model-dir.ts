@@ -86,8 +86,9 @@ export function modelDirWriter(dir: string): tfTypes.io.IOHandler {
 }
 
 /**
- * Saves `model` and its metadata into folder `dir`, atomically (temporary folder, then rename;
- * an existing folder is replaced).
+ * Saves `model` and its metadata into folder `dir`, atomically (temporary folder, then rename).
+ * In an existing folder the three model files are replaced and other files (report, metrics,
+ * checkpoints) are kept.
  * @returns the metadata as written (with `keyspotVersion` and `savedAt`)
  */
 export async function saveModelDir(dir: string, model: tfTypes.LayersModel, metadata: ModelMetadataInput): Promise<ModelMetadata> {
@@ -99,7 +100,7 @@ export async function saveModelDir(dir: string, model: tfTypes.LayersModel, meta
   await writeDirAtomic(dir, async (tmp) => {
     await model.save(modelDirWriter(tmp));
     await writeFileSynced(path.join(tmp, METADATA_FILE), `${JSON.stringify(full, null, 2)}\n`);
-  });
+  }, { keepOtherEntries: true });
   return full;
 }
 

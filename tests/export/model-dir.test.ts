@@ -10,7 +10,7 @@ import { VERSION } from '../../src/version.ts';
 const tf = getTf();
 
 describe('saveModelDir / loadModelDir', () => {
-  it('round-trips weights, predictions and metadata, replacing an existing folder atomically', async () => {
+  it('round-trips weights, predictions and metadata; replaces the model files of an existing folder, keeping other files', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'keyspot-md-'));
     const dir = path.join(root, 'model');
     const model = buildModel('cnn_bn', [12, 12, 1], 3, { seed: 4 });
@@ -18,7 +18,7 @@ describe('saveModelDir / loadModelDir', () => {
     fs.writeFileSync(path.join(dir, 'stale.txt'), 'old');
     const meta = await saveModelDir(dir, model, { labels: ['x', 'y', 'z'], inputShape: [12, 12, 1], modelName: 'cnn_bn', input: { kind: 'image', scale: 1 / 255 }, custom: 7 });
     expect(meta.keyspotVersion).toBe(VERSION);
-    expect(fs.readdirSync(dir).sort()).toEqual(['metadata.json', 'model.json', 'weights.bin']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['metadata.json', 'model.json', 'stale.txt', 'weights.bin']);
     expect(fs.readdirSync(root)).toEqual(['model']);
     const { model: loaded, metadata } = await loadModelDir(dir);
     expect(metadata.labels).toEqual(['x', 'y', 'z']);

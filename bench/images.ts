@@ -1,0 +1,100 @@
+/**
+ * Images benchmark: test accuracy and minutes on MNIST, Fashion-MNIST and notMNIST (part) from
+ * ../shared/datasets, plus a throughput comparison of the Keras example mnist_convnet trained
+ * by keyspot and by Keras (Python, /work/venv) on the same data in the same run.
+ *
+ *   npx tsx bench/images.ts [reference] [mnist] [fashion] [notmnist]     (default: all)
+ *   env: BENCH_DATASETS (default ../shared/datasets), BENCH_OUT (default /tmp/keyspot-bench-images),
+ *        BENCH_EPOCHS_MNIST (15), BENCH_EPOCHS_FASHION (20), BENCH_EPOCHS_NOTMNIST (40), BENCH_REF_EPOCHS (2)
+ *   Long: run under `flock /tmp/keyspot-bench.lock`.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { getBackendInfo } from '../src/backend.ts';
+import { parseAugment } from '../src/augment/image.ts';
+import { ImageTrainingData } from '../src/data/images/image-data.ts';
+import { loadImages } from '../src/data/images/load-images.ts';
+import { buildModel } from '../src/models/registry.ts';
+import { evaluateModel } from '../src/train/metrics.ts';
+import { parseSchedule } from '../src/train/schedule.ts';
+import { trainImages } from '../src/train/train-images.ts';
+import { train } from '../src/train/trainer.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const DATASETS = process.env.BENCH_DATASETS ?? path.resolve(ROOT, '..', 'shared', 'datasets');
+const OUT = process.env.BENCH_OUT ?? '/tmp/keyspot-bench-images';
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const PYTHON = process.env.BENCH_PYTHON ?? '/work/venv/bin/python';
+
+const parts = process.argv.slice(2);
+const want = (p: string) => parts.length === 0 || parts.includes(p);
+const results: Record<string, unknown> = { backend: getBackendInfo().backend, startedAt: new Date().toISOString() };
+fs.mkdirSync(OUT, { recursive: true });
+const save = () => fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify(results, null, 2));
+
+async function reference(): Promise<void> {
+  const epochs = env('BENCH_REF_EPOCHS', 2);
+  const dir = path.join(DATASETS, 'mnist');
+  const n = 54000;
+  console.log(`reference: mnist_convnet, ${epochs} epochs on ${n} MNIST images, batch 128, Adam; keyspot then Keras`);
+  const { train: trainSet, test } = loadImages('mnist', dir);
+  const data = await ImageTrainingData.create(trainSet, test, { seed: 1, validationFraction: 0.1 });
+  const model = buildModel('mnist_convnet', [28, 28, 1], 10, { seed: 1 });
+  const t0 = Date.now();
+  const r = await train(model, data, { epochs, batchSize: 128, seed: 1, progress: 'lines' });
+  const seconds = (Date.now() - t0) / 1000;
+  const ours = {
+    epochs, trainExamples: data.splitSize('training'),
+    examplesPerSec: r.history.reduce((s, m) => s + m.examplesPerSec, 0) / r.history.length,
+    seconds, testAccuracy: (await evaluateModel(model, data, 'testing')).accuracy,
+  };
+  model.dispose();
+  await data.close();
+  const py = spawnSync(PYTHON, [path.join(ROOT, 'bench', 'images_keras.py'), dir, String(epochs), String(n)], { encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' } });
+  let keras: Record<string, number> | { error: string };
+  try {
+    keras = JSON.parse(py.stdout.trim().split('\n').at(-1)!);
+  } catch {
+    keras = { error: `Keras run failed (status ${py.status}): ${py.stderr.slice(-400)}` };
+  }
+  const ratio = 'examples_per_sec' in keras ? ours.examplesPerSec / keras.examples_per_sec! : null;
+  results.reference = { keyspot: ours, keras, throughputRatio: ratio };
+  console.log(JSON.stringify(results.reference));
+  save();
+}
+
+interface Recipe { key: string; dataset: string; dir: string; model: string; epochs: number; augment: string; schedule: string; dropout?: number }
+
+async function recipe(r: Recipe): Promise<void> {
+  console.log(`${r.key}: ${r.model}, ${r.epochs} epochs, augment ${r.augment}, schedule ${r.schedule}`);
+  const t0 = Date.now();
+  const out = path.join(OUT, r.key);
+  fs.rmSync(out, { recursive: true, force: true });
+  const res = await trainImages({
+    dataset: r.dataset, dataDir: path.join(DATASETS, r.dir), model: r.model, outDir: out,
+    ...(r.dropout !== undefined ? { modelOptions: { dropout: r.dropout } } : {}),
+    data: { seed: 1, validationFraction: 0.1, testFraction: 0.1, augment: parseAugment(r.augment) },
+    train: { epochs: r.epochs, batchSize: 128, optimizer: { name: 'adam', learningRate: 0.001 }, schedule: parseSchedule(r.schedule), progress: 'lines' },
+    log: (l) => console.log(l),
+  });
+  results[r.key] = {
+    model: r.model, epochs: r.epochs, augment: r.augment, schedule: r.schedule,
+    splits: res.splits, skipped: res.skipped.length,
+    testAccuracy: res.test?.accuracy, validationAccuracy: res.validationAccuracy,
+    minutes: (Date.now() - t0) / 60000,
+    examplesPerSec: res.train.history.reduce((s, m) => s + m.examplesPerSec, 0) / res.train.history.length,
+    history: res.train.history.map((m) => ({ epoch: m.epoch, loss: +m.loss.toFixed(4), acc: +m.accuracy.toFixed(4), valLoss: +(m.valLoss ?? NaN).toFixed(4), valAcc: +(m.valAccuracy ?? NaN).toFixed(4) })),
+    outDir: out,
+  };
+  console.log(JSON.stringify({ [r.key]: { testAccuracy: res.test?.accuracy, minutes: (Date.now() - t0) / 60000 } }));
+  save();
+}
+
+if (want('reference')) await reference();
+if (want('notmnist')) await recipe({ key: 'notmnist', dataset: 'notmnist', dir: 'notMNIST_small_part', model: 'cnn_bn', epochs: env('BENCH_EPOCHS_NOTMNIST', 40), augment: 'shift=0.05,rotation=5', schedule: 'exp:0.93@1e', dropout: 0.2 });
+if (want('mnist')) await recipe({ key: 'mnist', dataset: 'mnist', dir: 'mnist', model: 'cnn_bn', epochs: env('BENCH_EPOCHS_MNIST', 15), augment: 'shift=0.1,rotation=10,zoom=0.1', schedule: 'exp:0.85@1e' });
+if (want('fashion')) await recipe({ key: 'fashion', dataset: 'fashion-mnist', dir: 'fashion_mnist', model: 'cnn_bn', epochs: env('BENCH_EPOCHS_FASHION', 20), augment: 'shift=0.05,hflip', schedule: 'exp:0.88@1e' });
+results.finishedAt = new Date().toISOString();
+save();
+console.log(JSON.stringify(results, null, 2));
