@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.ts';
+import { writeIdxDataset, writePngFolders } from '../data/images/fixtures.ts';
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'keyspot-cli-img-'));
+
+describe('keyspot train images / eval / sweep', () => {
+  it('trains on an IDX folder, writes the model folder and report, and evaluates it', () => {
+    const root = tmp();
+    const data = path.join(root, 'mnist');
+    writeIdxDataset(data, { perClass: 6 });
+    const out = path.join(root, 'models', 'm');
+    const r = runCli(['train', 'images', '--dataset', 'mnist', '--data', data, '--model', 'softmax', '--epochs', '3', '--batch-size', '8',
+      '--optimizer', 'nadam', '--learning-rate', '0.05', '--augment', 'shift=0.05', '--seed', '2', '--workers', '0', '--out', out, '--json']);
+    expect(r.stderr).toContain('epoch 3/3');
+    expect(r.status).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.splits).toEqual({ training: 50, validation: 10, testing: 60 });
+    expect(json.history).toHaveLength(3);
+    expect(json.testAccuracy).toBeGreaterThan(0.5);
+    for (const f of ['model.json', 'weights.bin', 'metadata.json', 'metrics.jsonl', 'curves.svg', 'confusion.svg', 'report.md']) {
+      expect(fs.existsSync(path.join(out, f)), f).toBe(true);
+    }
+    expect(fs.readFileSync(path.join(out, 'curves.svg'), 'utf8')).toMatch(/^<svg/);
+    expect(fs.readFileSync(path.join(out, 'report.md'), 'utf8')).toContain('test accuracy');
+
+    const e = runCli(['eval', '--model', out, '--data', data, '--json']);
+    expect(e.status).toBe(0);
+    const ev = JSON.parse(e.stdout);
+    expect(ev.accuracy).toBeCloseTo(json.testAccuracy, 10);
+    expect(ev.labels).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    expect(ev.confusion.flat().reduce((a: number, b: number) => a + b, 0)).toBe(60);
+    const all = JSON.parse(runCli(['eval', '--model', `${out},${out}`, '--data', data, '--split', 'all', '--json']).stdout);
+    expect(all.count).toBe(120);
+    expect(all.models).toHaveLength(2);
+  });
+
+  it('trains a class folder with an unreadable file, resumes, and reports bad flags clearly', () => {
+    const root = tmp();
+    const data = path.join(root, 'letters');
+    writePngFolders(data, ['A', 'B'], 8, 8);
+    const out = path.join(root, 'out');
+    const args = ['train', 'images', '--dataset', 'folder', '--data', data, '--model', 'mlp_100_50', '--batch-size', '4', '--workers', '0', '--out', out, '--json'];
+    const first = runCli([...args, '--epochs', '1']);
+    expect(first.status).toBe(0);
+    expect(JSON.parse(first.stdout).skippedFiles).toHaveLength(1);
+    const resumed = runCli([...args, '--epochs', '2', '--resume']);
+    expect(resumed.status).toBe(0);
+    expect(JSON.parse(resumed.stdout).resumedFromEpoch).toBe(1);
+    const bad = runCli(['train', 'images', '--dataset', 'folder', '--data', data, '--model', 'vgg', '--out', out]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/model must be one of conv, .*softmax, got "vgg"/);
+    const badEpochs = runCli(['train', 'images', '--epochs', 'many']);
+    expect(badEpochs.stderr).toMatch(/--epochs must be an integer >= 1, got "many"/);
+    const noOut = runCli(['train', 'images', '--dataset', 'folder', '--data', data, '--model', 'softmax']);
+    expect(noOut.stderr).toMatch(/out must be set \(flag or config file\)/);
+  });
+
+  it('sweeps a grid and prints a table sorted by validation accuracy', () => {
+    const root = tmp();
+    const data = path.join(root, 'mnist');
+    writeIdxDataset(data, { perClass: 4 });
+    const config = path.join(root, 'base.yaml');
+    fs.writeFileSync(config, `dataset: mnist\ndata: ${data}\nmodel: softmax\nout: ${path.join(root, 'sweep')}\nepochs: 1\nbatchSize: 8\nworkers: 0\n`);
+    const r = runCli(['sweep', '--config', config, '--grid', 'l2=0,0.01;learningRate=0.01,0.1', '--json']);
+    expect(r.status).toBe(0);
+    const points = JSON.parse(r.stdout).points as { params: Record<string, number>; validationAccuracy: number }[];
+    expect(points).toHaveLength(4);
+    const accs = points.map((p) => p.validationAccuracy);
+    expect(accs).toEqual([...accs].sort((a, b) => b - a));
+    expect(fs.existsSync(path.join(root, 'sweep', 'l2=0.01,learningRate=0.1', 'model.json'))).toBe(true);
+    const bad = runCli(['sweep', '--config', config, '--grid', 'depth=1,2']);
+    expect(bad.stderr).toMatch(/--grid key must be one of dataset, data, model/);
+  });
+});
