@@ -45,7 +45,7 @@ async function reference(): Promise<void> {
   const r = await train(model, data, { epochs, batchSize: 128, seed: 1, progress: 'lines' });
   const seconds = (Date.now() - t0) / 1000;
   const ours = {
-    epochs, trainExamples: data.splitSize('training'),
+    engine: r.engine, epochs, trainExamples: data.splitSize('training'),
     examplesPerSec: r.history.reduce((s, m) => s + m.examplesPerSec, 0) / r.history.length,
     seconds, testAccuracy: (await evaluateModel(model, data, 'testing')).accuracy,
   };
@@ -79,7 +79,7 @@ async function recipe(r: Recipe): Promise<void> {
     log: (l) => console.log(l),
   });
   results[r.key] = {
-    model: r.model, epochs: r.epochs, augment: r.augment, schedule: r.schedule,
+    model: r.model, epochs: r.epochs, augment: r.augment, schedule: r.schedule, engine: res.train.engine,
     splits: res.splits, skipped: res.skipped.length,
     testAccuracy: res.test?.accuracy, validationAccuracy: res.validationAccuracy,
     minutes: (Date.now() - t0) / 60000,

@@ -42,6 +42,7 @@ export function trainImagesJson(r: TrainImagesResult): Record<string, unknown> {
     bestEpoch: r.train.bestEpoch,
     stoppedEarly: r.train.stoppedEarly,
     resumedFromEpoch: r.train.resumedFromEpoch,
+    engine: r.train.engine,
     minutes: r.train.durationSec / 60,
     skippedFiles: r.skipped,
     history: r.train.history,
@@ -80,6 +81,7 @@ export function registerTrainImages(program: Command): void {
     .option('--monitor <metric>', 'early-stopping metric: valLoss or valAccuracy (default valLoss)')
     .option('--max-steps <n>', 'stop after this many steps', numberFlag('--max-steps', 1, true))
     .option('--resume', 'continue from the latest checkpoint in --out/checkpoints')
+    .option('--engine <engine>', 'training engine: auto (graph when supported), graph, eager (default auto)')
     .option('--workers <n>', 'batch worker threads (0: inline; default 1)', numberFlag('--workers', 0, true))
     .option('--json', 'print the result as one JSON document (progress lines go to stderr)')
     .action((opts) => runAction(opts.json, async () => {
@@ -92,6 +94,7 @@ export function registerTrainImages(program: Command): void {
         batchNorm: opts.batchNorm, validationFraction: opts.validationFraction, testFraction: opts.testFraction,
         balance: opts.balance as ImageTrainConfig['balance'], earlyStopping: opts.earlyStopping,
         monitor: opts.monitor as ImageTrainConfig['monitor'], maxSteps: opts.maxSteps, resume: opts.resume, workers: opts.workers,
+        engine: opts.engine as ImageTrainConfig['engine'],
       };
       const config = { ...base, ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) } as ImageTrainConfig;
       const options = imageConfigToOptions(config);

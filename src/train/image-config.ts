@@ -50,13 +50,15 @@ export interface ImageTrainConfig {
   monitor?: 'valLoss' | 'valAccuracy';
   resume?: boolean;
   workers?: number;
+  /** Training engine: auto, graph, eager (see TrainOptions.engine). */
+  engine?: 'auto' | 'graph' | 'eager';
 }
 
 /** Keys of {@link ImageTrainConfig} (for config files and sweep grids). */
 export const IMAGE_CONFIG_KEYS: readonly (keyof ImageTrainConfig)[] = [
   'dataset', 'data', 'model', 'out', 'epochs', 'batchSize', 'maxSteps', 'optimizer', 'learningRate', 'momentum', 'schedule',
   'augment', 'seed', 'l1', 'l2', 'dropout', 'activation', 'initializer', 'batchNorm', 'validationFraction', 'testFraction',
-  'balance', 'earlyStopping', 'monitor', 'resume', 'workers',
+  'balance', 'earlyStopping', 'monitor', 'resume', 'workers', 'engine',
 ];
 
 /** Reads a JSON or YAML config file. @throws DatasetError naming the file, ConfigError for unknown keys */
@@ -121,6 +123,7 @@ export function imageConfigToOptions(c: ImageTrainConfig): TrainImagesOptions {
       ...(c.schedule !== undefined ? { schedule: parseSchedule(c.schedule) } : {}),
       ...(c.earlyStopping ? { earlyStopping: { patience: c.earlyStopping, ...(c.monitor ? { monitor: c.monitor } : {}) } } : {}),
       ...(c.resume !== undefined ? { resume: c.resume } : {}),
+      ...(c.engine !== undefined ? { engine: c.engine } : {}),
     },
   };
 }

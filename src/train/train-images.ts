@@ -107,6 +107,7 @@ export async function trainImages(options: TrainImagesOptions): Promise<TrainIma
           optimizer: trainOptions.optimizer ?? { name: 'adam' }, schedule: trainOptions.schedule ?? { kind: 'constant' },
           batchSize: trainOptions.batchSize ?? 64, augment: options.data?.augment ?? {}, seed,
           backend: getTf().getBackend(),
+          engine: result.engine,
         },
         result,
         ...(test ? { evaluation: { split: 'test', result: test } } : {}),

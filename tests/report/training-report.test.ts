@@ -36,7 +36,7 @@ describe('plots and report', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyspot-report-'));
     const files = await writeTrainingReport(dir, {
       title: 't', labels: ['a', 'b'], settings: { model: 'softmax' },
-      result: { history, bestEpoch: 3, stoppedEarly: false, restoredBestWeights: false, resumedFromEpoch: 0, steps: 30, durationSec: 3 },
+      result: { history, bestEpoch: 3, stoppedEarly: false, restoredBestWeights: false, resumedFromEpoch: 0, engine: 'eager', steps: 30, durationSec: 3 },
       evaluation: { split: 'test', result: { accuracy: 0.9, loss: 0.3, count: 10, confusion: [[5, 0], [1, 4]] } },
       skipped: ['x.png: bad'],
     });
