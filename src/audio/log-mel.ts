@@ -63,6 +63,8 @@ export class LogMel implements Featurizer {
   readonly filterBank: MelFilterBank;
   /** The analysis window (periodic Hann, `windowSamples` long). */
   readonly window: Float64Array;
+  /** The window zero-padded to nFft. */
+  private readonly paddedWindow: Float64Array;
   private readonly fft: RealFft;
   private readonly frame: Float64Array;
   private readonly powerSpec: Float64Array;
@@ -80,6 +82,8 @@ export class LogMel implements Featurizer {
     this.numFrames = numFramesFor(s.samplesPerClip, s);
     this.numBins = s.nMels;
     this.window = periodicHann(s.windowSamples);
+    this.paddedWindow = new Float64Array(s.nFft);
+    this.paddedWindow.set(this.window);
     this.fft = new RealFft(s.nFft);
     this.frame = new Float64Array(s.nFft);
     this.powerSpec = new Float64Array(s.numFftBins);
@@ -140,20 +144,21 @@ export class LogMel implements Featurizer {
 
   /** Mel power (or magnitude) of frame `t` into `this.melValues`. */
   private melFrame(samples: Float32Array, t: number): void {
-    const { hopSamples, windowSamples, power, nMels } = this.settings;
-    const { frame, powerSpec, window, fft, bandWeights, bandOffset, padLeft, melValues } = this;
+    const { hopSamples, windowSamples, power, nMels, nFft } = this.settings;
+    const { frame, powerSpec, window, paddedWindow, fft, bandWeights, bandOffset, padLeft, melValues } = this;
     const { start } = this.filterBank;
     const n = samples.length;
     const first = t * hopSamples - padLeft;
-    if (first >= 0 && first + windowSamples <= n) {
-      for (let i = 0; i < windowSamples; i++) frame[i] = samples[first + i]! * window[i]!;
+    if (first >= 0 && first + nFft <= n) {
+      // Whole FFT frame inside the signal: window (zero-padded to nFft) applied while packing.
+      fft.windowedPowerSpectrum(samples, first, paddedWindow, powerSpec, power);
     } else {
       for (let i = 0; i < windowSamples; i++) {
         const j = first + i;
         frame[i] = j >= 0 && j < n ? samples[j]! * window[i]! : 0;
       }
+      fft.powerSpectrum(frame, powerSpec, power);
     }
-    fft.powerSpectrum(frame, powerSpec, power);
     for (let m = 0; m < nMels; m++) {
       let acc = 0;
       const s = start[m]! - bandOffset[m]!;

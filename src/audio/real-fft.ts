@@ -88,6 +88,31 @@ export class RealFft {
    */
   powerSpectrum(input: Float64Array, out: Float64Array, power: 1 | 2 = 2): void {
     this.complexHalf(input);
+    this.splitPower(out, power);
+  }
+
+  /**
+   * {@link powerSpectrum} of the windowed frame `samples[offset + i] * window[i]`, i < N, read in
+   * place (no copy). `window` must hold N values (zero-padded beyond the analysis window).
+   * @throws RangeError when the frame runs past the end of `samples` or the window is short
+   */
+  windowedPowerSpectrum(samples: Float32Array, offset: number, window: Float64Array, out: Float64Array, power: 1 | 2 = 2): void {
+    const size = this.size;
+    if (offset < 0 || offset + size > samples.length || window.length < size) {
+      throw new RangeError(`frame [${offset}, ${offset + size}) must lie inside ${samples.length} samples with a window of >= ${size} values`);
+    }
+    if (size < 8) {
+      const frame = new Float64Array(size);
+      for (let i = 0; i < size; i++) frame[i] = samples[offset + i]! * window[i]!;
+      this.complexHalf(frame);
+    } else {
+      this.complexHalfWindowed(samples, offset, window);
+    }
+    this.splitPower(out, power);
+  }
+
+  /** Power (or magnitude) of the real spectrum from the half-size complex FFT in `zr`/`zi`. */
+  private splitPower(out: Float64Array, power: 1 | 2): void {
     const n = this.half;
     const { zr, zi, postCos, postSin } = this;
     const dc = zr[0]! + zi[0]!;
@@ -124,7 +149,7 @@ export class RealFft {
   /** The N/2-point complex FFT of the even/odd-packed input, left in `zr`/`zi`. */
   private complexHalf(input: Float64Array): void {
     const n = this.half;
-    const { rev, zr, zi, twRe, twIm } = this;
+    const { rev, zr, zi } = this;
     // Pack even/odd samples as one complex signal in bit-reversed order, fused with the first
     // two radix-2 stages (twiddles 1 and -i): inputs j, j + n/4, j + n/2, j + 3n/4 land at r..r+3.
     let hs: number;
@@ -174,6 +199,55 @@ export class RealFft {
       }
       hs = 2;
     }
+    this.stages(hs);
+  }
+
+  /**
+   * Like {@link complexHalf} on `samples[offset + i] * window[i]` (i < N) without a copy.
+   * Needs N >= 8, `window.length >= N` and `offset + N <= samples.length`.
+   */
+  private complexHalfWindowed(samples: Float32Array, offset: number, window: Float64Array): void {
+    const n = this.half;
+    const { rev, zr, zi } = this;
+    const q = n >> 2;
+    for (let j = 0; j < q; j++) {
+      const r = rev[j]!;
+      const ia = 2 * j;
+      const ic = 2 * (j + q);
+      const ib = 2 * (j + 2 * q);
+      const id = 2 * (j + 3 * q);
+      const ar = samples[offset + ia]! * window[ia]!;
+      const ai = samples[offset + ia + 1]! * window[ia + 1]!;
+      const cr = samples[offset + ic]! * window[ic]!;
+      const ci = samples[offset + ic + 1]! * window[ic + 1]!;
+      const br = samples[offset + ib]! * window[ib]!;
+      const bi = samples[offset + ib + 1]! * window[ib + 1]!;
+      const dr = samples[offset + id]! * window[id]!;
+      const di = samples[offset + id + 1]! * window[id + 1]!;
+      const s0r = ar + br;
+      const s0i = ai + bi;
+      const s1r = ar - br;
+      const s1i = ai - bi;
+      const s2r = cr + dr;
+      const s2i = ci + di;
+      const s3r = cr - dr;
+      const s3i = ci - di;
+      zr[r] = s0r + s2r;
+      zi[r] = s0i + s2i;
+      zr[r + 2] = s0r - s2r;
+      zi[r + 2] = s0i - s2i;
+      zr[r + 1] = s1r + s3i;
+      zi[r + 1] = s1i - s3r;
+      zr[r + 3] = s1r - s3i;
+      zi[r + 3] = s1i + s3r;
+    }
+    this.stages(4);
+  }
+
+  /** Butterfly stages from half-size `hs` on (the size-2 or size-4 stages are done by the pack). */
+  private stages(hs: number): void {
+    const n = this.half;
+    const { zr, zi, twRe, twIm } = this;
     // Remaining stages, two at a time (radix-2^2): butterflies of half-size h then 2h.
     // Twiddles of half-size h: e^{-2 pi i k / (2h)}, k < h, stored at [h, 2h).
     for (; 4 * hs <= n; hs <<= 2) {
