@@ -162,6 +162,21 @@ describe('RealFft', () => {
     }
   });
 
+  it('windowedPowerSpectrum equals powerSpectrum of the copied windowed frame', () => {
+    const rng = createRng('fft-windowed');
+    for (const n of [4, 8, 512]) {
+      const samples = Float32Array.from({ length: 3 * n }, () => rng.normal());
+      const w = Float64Array.from({ length: n }, (_, i) => (i < n - 3 ? 0.5 + 0.5 * Math.sin(i) : 0));
+      const fft = new RealFft(n);
+      const a = new Float64Array(n / 2 + 1);
+      const b = new Float64Array(n / 2 + 1);
+      fft.windowedPowerSpectrum(samples, n + 1, w, a);
+      fft.powerSpectrum(Float64Array.from({ length: n }, (_, i) => samples[n + 1 + i]! * w[i]!), b);
+      expect(a).toEqual(b);
+      expect(() => fft.windowedPowerSpectrum(samples, 2 * n + 1, w, a)).toThrow(RangeError);
+    }
+  });
+
   it('rejects sizes that are not powers of two', () => {
     expect(() => new RealFft(480)).toThrow(/size must be a power of two >= 4, got 480/);
   });
