@@ -82,6 +82,7 @@ function time(label: string, fn: (i: number) => void): number {
 }
 
 console.log(`clips: ${bytes.length} from ${tmpDir ? 'synthetic WAVs' : dataDir}; best of ${reps} passes; one thread`);
+console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg().map((v) => v.toFixed(1)).join(' ')} (other processes share the cores)`);
 const decodeOnly = time('decode only', (i) => decodeWav(bytes[i]!, files[i]));
 const decoded = bytes.map((b, i) => padInto(decodeWav(b, files[i]).samples).slice());
 const featuresOnly = time('log-mel only (98x40)', (i) => logMel.computeInto(decoded[i]!, out, 0));
@@ -112,5 +113,6 @@ if (reference) {
   console.log(`keyspot / librosa:   ${(total / reference.librosaClipsPerSec).toFixed(1)}x`);
   console.log(`keyspot / tf.signal: ${(total / reference.tfSignalClipsPerSec).toFixed(1)}x`);
 }
+console.log(`load average at the end: ${os.loadavg().map((v) => v.toFixed(1)).join(' ')}`);
 console.log(JSON.stringify({ clips: bytes.length, decodeOnly, featuresOnly, decodePlusLogMel: total, decodePlusMfcc: withMfcc, reference }));
 if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
