@@ -89,7 +89,9 @@ export function parseWavHeader(bytes: Uint8Array, file?: string): WavInfo & { da
     fail(`truncated RIFF: header says ${riffSize + 8} bytes, the file has ${bytes.length}`);
   }
   if (riffSize < 4) fail(`wrong RIFF chunk size ${riffSize}: smaller than the "WAVE" tag`);
-  const end = Math.min(riffSize + 8, bytes.length);
+  // Chunks are read to the end of the file: some writers put a too-small RIFF size; parsing
+  // stops as soon as "fmt " and "data" are found, so trailing bytes are never inspected.
+  const end = bytes.length;
 
   let fmt: { code: number; channels: number; rate: number; blockAlign: number; bits: number } | undefined;
   let data: { offset: number; size: number } | undefined;
@@ -210,30 +212,30 @@ function sampleReader(view: DataView, formatCode: number, bits: number): (byteOf
 
 /**
  * Reads and decodes a WAV file (asynchronous read, synchronous decode).
- * @throws WavFormatError naming `path` when the file cannot be read or decoded
+ * @throws WavFormatError naming `filePath` when the file cannot be read or decoded
  */
-export async function readWav(path: string): Promise<AudioClip> {
+export async function readWav(filePath: string): Promise<AudioClip> {
   let bytes: Uint8Array;
   try {
-    bytes = await fs.promises.readFile(path);
+    bytes = await fs.promises.readFile(filePath);
   } catch (err) {
-    throw new WavFormatError(`cannot read the file: ${(err as Error).message}`, path);
+    throw new WavFormatError(`cannot read the file: ${(err as Error).message}`, filePath);
   }
-  return decodeWav(bytes, path);
+  return decodeWav(bytes, filePath);
 }
 
 /**
  * Reads and decodes a WAV file synchronously (the fastest path for batch loading).
- * @throws WavFormatError naming `path` when the file cannot be read or decoded
+ * @throws WavFormatError naming `filePath` when the file cannot be read or decoded
  */
-export function readWavSync(path: string): AudioClip {
+export function readWavSync(filePath: string): AudioClip {
   let bytes: Uint8Array;
   try {
-    bytes = fs.readFileSync(path);
+    bytes = fs.readFileSync(filePath);
   } catch (err) {
-    throw new WavFormatError(`cannot read the file: ${(err as Error).message}`, path);
+    throw new WavFormatError(`cannot read the file: ${(err as Error).message}`, filePath);
   }
-  return decodeWav(bytes, path);
+  return decodeWav(bytes, filePath);
 }
 
 /**

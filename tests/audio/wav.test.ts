@@ -63,6 +63,12 @@ describe('decodeWav formats', () => {
     }));
     expect(Array.from(c.samples)).toEqual([0.5, -0.5]);
   });
+  it('tolerates a too-small RIFF size and a missing final pad byte', () => {
+    const small = buildWav({ data: intBytes([16384], 2), riffSizeField: 20 });
+    expect(Array.from(decodeWav(small).samples)).toEqual([0.5]);
+    const odd = buildWav({ bitsPerSample: 8, data: intBytes([64], 1), riffSizeField: 38 });
+    expect(Array.from(decodeWav(odd).samples)).toEqual([0.5]);
+  });
   it('agrees with wav-decoder on a float file and on espeak-ng speech', () => {
     const v = Array.from({ length: 100 }, (_, i) => Math.sin(i / 3) * 0.9);
     const bytes = buildWav({ formatCode: 3, bitsPerSample: 32, channels: 1, data: floatBytes(v, 32) });
