@@ -29,8 +29,9 @@ describe('model registry', () => {
     expect(params('softmax', [28, 28, 1], 10)).toBe(7850);
     // TensorFlow tiny_conv on 49x40: conv 10x8x8 (+bias) and dense from 25x20x8
     expect(params('tiny_conv', [49, 40, 1], 12)).toBe(10 * 8 * 8 + 8 + 25 * 20 * 8 * 12 + 12);
-    // res8: 45 maps, 7 bias-free 3x3 convs, dense 45 -> 12 (Tang & Lin: 110k)
-    expect(params('res8', [101, 40, 1], 12)).toBe(9 * 45 + 6 * 9 * 45 * 45 + 6 * 2 * 45 + 45 * 12 + 12);
+    // res8: 45 maps, 7 bias-free 3x3 convs, 6 BNs (affine here: tfjs cannot train BN without
+    // center/scale, so 4 x 45 each instead of Honk's 2 x 45), dense 45 -> 12 (Tang & Lin: 110k)
+    expect(params('res8', [101, 40, 1], 12)).toBe(9 * 45 + 6 * 9 * 45 * 45 + 6 * 4 * 45 + 45 * 12 + 12);
   });
 
   it('applies options: activation, l2 penalties, seeded initial weights', () => {
