@@ -101,7 +101,7 @@ export class ImageTrainingData implements TrainingData {
    * @param train images to train and validate on
    * @param test separate test images (never used for choices); when absent, `testFraction` of
    *   `train` is held out instead
-   * @throws ConfigError for bad fractions or sets of different sizes/labels
+   * @throws ConfigError for bad fractions, sets of different sizes/labels, or a class without training images
    */
   static async create(train: ImageSet, test: ImageSet | undefined, options: ImageDataOptions = {}): Promise<ImageTrainingData> {
     const {
@@ -126,7 +126,12 @@ export class ImageTrainingData implements TrainingData {
     const splits: Record<SplitName, Int32Array> = test
       ? { validation: parts[0]!, training: parts[1]!, testing: Int32Array.from({ length: imageCount(test) }, (_, i) => nTrain + i) }
       : { validation: parts[0]!, testing: parts[1]!, training: parts[2]! };
-    if (splits.training.length === 0) throw new ConfigError('training split', 'at least one image', 0);
+    const perClass = new Int32Array(numClasses);
+    for (const i of splits.training) perClass[all.classes[i]!]!++;
+    const empty = train.labels.filter((_, c) => perClass[c] === 0);
+    if (empty.length) {
+      throw new ConfigError('training split', 'at least one image of every class (after the validation/test hold-out)', `none of ${empty.join(', ')}`);
+    }
     const sampler = new Sampler({
       labels: Int32Array.from(splits.training, (i) => all.classes[i]!),
       numClasses,

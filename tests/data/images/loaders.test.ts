@@ -107,5 +107,7 @@ describe('ImageTrainingData', () => {
     expect([data.splitSize('training'), data.splitSize('validation'), data.splitSize('testing')]).toEqual([12, 4, 4]);
     expect(data.skipped).toHaveLength(1);
     await data.close();
+    const lonely = { ...train, labels: ['x', 'y', 'z'] };
+    await expect(ImageTrainingData.create(lonely, undefined, { workers: 0 })).rejects.toThrow(/training split must be at least one image of every class .*got "none of z"/);
   });
 });
