@@ -127,7 +127,30 @@ export interface LoadedNoise {
   skipped: SkippedFile[];
 }
 
-/** Loads background noise WAVs at `sampleRateHz`; unreadable or too short files are skipped. */
+/**
+ * Scales `samples` in place so that the largest magnitude is 1 (digital silence is left as is).
+ * Background noise is stored peak-normalised: the mixing volumes (noise into words up to 0.1,
+ * `_silence_` up to 1) then mean the same on full-scale recordings (the official Speech Commands
+ * noise files) and on quiet copies of them, whose `_silence_` examples would otherwise be far
+ * quieter than the silence a model meets in use.
+ */
+export function normalizePeak(samples: Float32Array): Float32Array {
+  let peak = 0;
+  for (let i = 0; i < samples.length; i++) {
+    const a = Math.abs(samples[i]!);
+    if (a > peak) peak = a;
+  }
+  if (peak > 0) {
+    const g = 1 / peak;
+    for (let i = 0; i < samples.length; i++) samples[i] *= g;
+  }
+  return samples;
+}
+
+/**
+ * Loads background noise WAVs at `sampleRateHz`, peak-normalised (see {@link normalizePeak});
+ * unreadable or too short files are skipped.
+ */
 export function loadNoise(paths: readonly string[], sampleRateHz: number, minSamples: number): LoadedNoise {
   const out: LoadedNoise = { tracks: [], files: [], totalSec: 0, skipped: [] };
   for (const p of paths) {
@@ -137,7 +160,7 @@ export function loadNoise(paths: readonly string[], sampleRateHz: number, minSam
         out.skipped.push({ path: p, reason: `background noise is too short: ${clip.samples.length} samples, need at least ${minSamples} (one clip)` });
         continue;
       }
-      out.tracks.push(toSharedInt16(clip.samples));
+      out.tracks.push(toSharedInt16(normalizePeak(clip.samples)));
       out.files.push(p);
       out.totalSec += clip.samples.length / sampleRateHz;
     } catch (err) {
