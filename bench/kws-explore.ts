@@ -36,7 +36,7 @@ const test = evaluateOnTestLayout(rec, testDir);
 rec.dispose();
 console.log(JSON.stringify({
   name, epochs: r.history.length, bestEpoch: r.bestEpoch, valAcc: r.valAccuracy ?? null, testAcc: test.accuracy,
-  lastValAcc: r.history.at(-1)?.valAccuracy ?? null, trainMinutes: r.trainMinutes, examplesPerSec: r.examplesPerSec,
+  lastValAcc: r.history.at(-1)?.valAccuracy ?? null, trainMinutes: r.trainMinutes, examplesPerSec: r.examplesPerSec, engine: r.engine,
   epochSize: r.metadata.training && (r.metadata.training as { composition: { training: Record<string, number> } }).composition.training,
   recipe: overrides,
 }));

@@ -86,7 +86,7 @@ function mergedWithSynth(real: string, synth: string): string {
   return dir;
 }
 
-interface Row { variant: string; model: string; epochs: number; testAcc: number; valAcc: number | null; trainMinutes: number; examplesPerSec: number }
+interface Row { variant: string; model: string; engine: string; epochs: number; testAcc: number; valAcc: number | null; trainMinutes: number; examplesPerSec: number }
 const rows: Row[] = [];
 const info = getBackendInfo();
 console.error(`backend ${info.backend} (TensorFlow ${info.tensorflowVersion ?? '-'}), ${info.threads} threads; data ${dataDir}; test ${testDir}`);
@@ -107,7 +107,7 @@ for (const name of variants) {
   const test = evaluateOnTestLayout(rec, testDir);
   rec.dispose();
   if (rec.labels[0] !== SILENCE_LABEL || rec.labels[1] !== UNKNOWN_LABEL) throw new Error('unexpected labels');
-  const row: Row = { variant: name, model: r.recipe.model, epochs: r.history.length, testAcc: test.accuracy, valAcc: r.valAccuracy ?? null, trainMinutes: r.trainMinutes, examplesPerSec: r.examplesPerSec };
+  const row: Row = { variant: name, model: r.recipe.model, engine: r.engine, epochs: r.history.length, testAcc: test.accuracy, valAcc: r.valAccuracy ?? null, trainMinutes: r.trainMinutes, examplesPerSec: r.examplesPerSec };
   rows.push(row);
   console.log(JSON.stringify({ ...row, testCount: test.count, perClass: test.perClass.map((c) => [c.label, +c.recall.toFixed(3)]) }));
 }
@@ -118,7 +118,7 @@ if (kerasMinutes > 0) {
     try {
       const line = execFileSync(py, ['bench/kws_keras.py', '--recipe', recipe, '--minutes', String(kerasMinutes), '--data', dataDir, '--test', testDir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').at(-1)!;
       const d = JSON.parse(line) as { test_acc: number; val_acc: number; train_minutes: number; examples_per_s: number };
-      rows.push({ variant: `keras ${recipe}`, model: recipe === 'tf_conv' ? 'conv' : 'res8', epochs: 0, testAcc: d.test_acc, valAcc: d.val_acc, trainMinutes: d.train_minutes, examplesPerSec: d.examples_per_s });
+      rows.push({ variant: `keras ${recipe}`, model: recipe === 'tf_conv' ? 'conv' : 'res8', engine: 'keras', epochs: 0, testAcc: d.test_acc, valAcc: d.val_acc, trainMinutes: d.train_minutes, examplesPerSec: d.examples_per_s });
       console.log(line);
     } catch (err) {
       console.error(`Python reference ${recipe} skipped: ${(err as Error).message.split('\n')[0]}`);
@@ -127,8 +127,8 @@ if (kerasMinutes > 0) {
 }
 
 const ref = rows[0];
-console.log('\n| variant | model | epochs | test acc (12-class) | val acc | train min | examples/s | vs first row |');
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log('\n| variant | model | engine | epochs | test acc (12-class) | val acc | train min | examples/s | vs first row |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of rows) {
-  console.log(`| ${r.variant} | ${r.model} | ${r.epochs || '-'} | ${(100 * r.testAcc).toFixed(1)}% | ${r.valAcc === null ? '-' : `${(100 * r.valAcc).toFixed(1)}%`} | ${r.trainMinutes.toFixed(1)} | ${Math.round(r.examplesPerSec)} | ${ref ? `${(100 * (r.testAcc - ref.testAcc)).toFixed(1)} pts` : ''} |`);
+  console.log(`| ${r.variant} | ${r.model} | ${r.engine} | ${r.epochs || '-'} | ${(100 * r.testAcc).toFixed(1)}% | ${r.valAcc === null ? '-' : `${(100 * r.valAcc).toFixed(1)}%`} | ${r.trainMinutes.toFixed(1)} | ${Math.round(r.examplesPerSec)} | ${ref ? `${(100 * (r.testAcc - ref.testAcc)).toFixed(1)} pts` : ''} |`);
 }

@@ -19,6 +19,16 @@ export interface AudioAugmentOptions {
   backgroundVolume?: number;
   /** Largest volume of a `_silence_` example's noise (uniform in [0, max]), in [0, 1]. @default 1 */
   silenceVolume?: number;
+  /**
+   * Lowest RMS level of a `_silence_` example, in (0, 1]; with {@link silenceMaxRms} > 0 it
+   * replaces `silenceVolume`: the example's noise track is scaled to an RMS level drawn
+   * log-uniformly in [silenceMinRms, silenceMaxRms], so noise files recorded at any level give
+   * silence examples from near digital silence to loud noise (the official test set's `_silence_`
+   * clips span RMS ~0.0004-0.25). @default 0 (off)
+   */
+  silenceMinRms?: number;
+  /** Highest RMS level of a `_silence_` example, in [silenceMinRms, 1]; 0 = off (see silenceMinRms). @default 0 */
+  silenceMaxRms?: number;
   /** Largest gain change of the speech, dB (uniform in [-max, max]); 0 = off. @default 0 */
   gainDb?: number;
   /**
@@ -37,6 +47,8 @@ export const DEFAULT_AUDIO_AUGMENT: Readonly<Required<AudioAugmentOptions>> = Ob
   backgroundFrequency: 0.8,
   backgroundVolume: 0.1,
   silenceVolume: 1,
+  silenceMinRms: 0,
+  silenceMaxRms: 0,
   gainDb: 0,
   speedPerturb: 0,
   clip: true,
@@ -48,6 +60,8 @@ export const NO_AUDIO_AUGMENT: Readonly<Required<AudioAugmentOptions>> = Object.
   backgroundFrequency: 0,
   backgroundVolume: 0,
   silenceVolume: 1,
+  silenceMinRms: 0,
+  silenceMaxRms: 0,
   gainDb: 0,
   speedPerturb: 0,
   clip: true,
@@ -63,6 +77,8 @@ export function resolveAudioAugment(options: AudioAugmentOptions = {}): Required
     backgroundFrequency = DEFAULT_AUDIO_AUGMENT.backgroundFrequency,
     backgroundVolume = DEFAULT_AUDIO_AUGMENT.backgroundVolume,
     silenceVolume = DEFAULT_AUDIO_AUGMENT.silenceVolume,
+    silenceMinRms = DEFAULT_AUDIO_AUGMENT.silenceMinRms,
+    silenceMaxRms = DEFAULT_AUDIO_AUGMENT.silenceMaxRms,
     gainDb = DEFAULT_AUDIO_AUGMENT.gainDb,
     speedPerturb = DEFAULT_AUDIO_AUGMENT.speedPerturb,
     clip = DEFAULT_AUDIO_AUGMENT.clip,
@@ -74,8 +90,12 @@ export function resolveAudioAugment(options: AudioAugmentOptions = {}): Required
   }
   if (!finite(gainDb) || gainDb < 0 || gainDb > 40) throw new ConfigError('gainDb', 'a number in [0, 40]', gainDb);
   checkSpeedPerturb(speedPerturb);
+  if (!finite(silenceMaxRms) || silenceMaxRms < 0 || silenceMaxRms > 1) throw new ConfigError('silenceMaxRms', 'a number in [0, 1] (0: off)', silenceMaxRms);
+  if (!finite(silenceMinRms) || (silenceMaxRms > 0 ? !(silenceMinRms > 0 && silenceMinRms <= silenceMaxRms) : silenceMinRms !== 0)) {
+    throw new ConfigError('silenceMinRms', silenceMaxRms > 0 ? `a number in (0, silenceMaxRms = ${silenceMaxRms}]` : '0 while silenceMaxRms is 0', silenceMinRms);
+  }
   if (typeof clip !== 'boolean') throw new ConfigError('clip', 'true or false', clip);
-  return { timeShiftMs, backgroundFrequency, backgroundVolume, silenceVolume, gainDb, speedPerturb, clip };
+  return { timeShiftMs, backgroundFrequency, backgroundVolume, silenceVolume, silenceMinRms, silenceMaxRms, gainDb, speedPerturb, clip };
 }
 
 /**
@@ -151,6 +171,17 @@ export interface NoiseTracks {
   tracks: readonly (Int16Array | Float32Array)[];
   /** Factor turning stored values into [-1, 1] samples (1/32768 for Int16). */
   scale: number;
+  /** RMS of each whole track in [-1, 1] units (needed by `silenceMaxRms` > 0; see {@link noiseTrackRms}). */
+  rms?: readonly number[];
+}
+
+/** RMS of each noise track in [-1, 1] units (stored values times `scale`). */
+export function noiseTrackRms(tracks: readonly (Int16Array | Float32Array)[], scale: number): number[] {
+  return tracks.map((t) => {
+    let sum = 0;
+    for (let i = 0; i < t.length; i++) sum += t[i]! * t[i]!;
+    return t.length > 0 ? Math.sqrt(sum / t.length) * scale : 0;
+  });
 }
 
 /** What {@link augmentClipInto} did to an example (for tests and previews). */
@@ -168,7 +199,8 @@ export interface AugmentTrace {
  * Makes one example waveform in `out` (length = clip length; `foreground` at least as long).
  * - Word example (`foreground` given): shift and speed perturbation (training), gain (training), plus noise with
  *   probability `backgroundFrequency` at a volume uniform in [0, backgroundVolume] (training).
- * - Silence example (`foreground` null): noise only, volume uniform in [0, silenceVolume],
+ * - Silence example (`foreground` null): noise only, volume uniform in [0, silenceVolume] (or the
+ *   track scaled to an RMS log-uniform in [silenceMinRms, silenceMaxRms] when that is on),
  *   in training and evaluation alike (the rng of an evaluation example is fixed), zeros
  *   without noise tracks.
  * Then clipping to [-1, 1] when `options.clip`.
@@ -188,7 +220,11 @@ export function augmentClipInto(
   let volume = 0;
   if (foreground === null) {
     out.fill(0);
-    if (hasNoise) volume = rng.uniform(0, options.silenceVolume);
+    if (hasNoise) {
+      volume = options.silenceMaxRms > 0
+        ? options.silenceMinRms * (options.silenceMaxRms / options.silenceMinRms) ** rng.next()
+        : rng.uniform(0, options.silenceVolume);
+    }
   } else if (options.augment) {
     trace.shiftSamples = drawTimeShift(options.maxShiftSamples, rng);
     trace.speedFactor = drawSpeedFactor(options.speedPerturb, rng);
@@ -205,6 +241,12 @@ export function augmentClipInto(
     trace.noiseTrack = rng.int(noise.tracks.length);
     track = noise.tracks[trace.noiseTrack]!;
     trace.noiseOffset = rng.int(track.length - n + 1);
+    if (foreground === null && options.silenceMaxRms > 0) {
+      // `volume` is the RMS level drawn above: scale the track to it.
+      const rms = noise.rms?.[trace.noiseTrack];
+      if (rms === undefined) throw new ConfigError('noise.rms', 'the RMS of every noise track (noiseTrackRms) when silenceMaxRms > 0', noise.rms);
+      volume = rms > 0 ? volume / rms : 0;
+    }
     trace.noiseVolume = volume;
   }
   if (foreground !== null && options.augment && options.gainDb > 0) {

@@ -45,6 +45,7 @@ export function trainKwsJson(r: TrainKwsResult): Record<string, unknown> {
     testAccuracy: r.test?.accuracy ?? null,
     trainMinutes: r.trainMinutes,
     examplesPerSec: r.examplesPerSec,
+    engine: r.engine,
     skippedFiles: r.skipped.length,
     test: r.test ?? null,
     history: r.history,
@@ -57,7 +58,7 @@ export function formatTrainKws(r: TrainKwsResult): string {
   const lines = [
     '',
     `best epoch ${r.bestEpoch}/${r.history.length}${r.valAccuracy !== undefined ? `: validation accuracy ${(100 * r.valAccuracy).toFixed(2)}%` : ''}`,
-    `training: ${r.trainMinutes.toFixed(2)} min, ${Math.round(r.examplesPerSec)} examples/s${r.skipped.length ? `, ${r.skipped.length} unreadable files skipped` : ''}`,
+    `training: ${r.trainMinutes.toFixed(2)} min, ${Math.round(r.examplesPerSec)} examples/s (${r.engine} engine)${r.skipped.length ? `, ${r.skipped.length} unreadable files skipped` : ''}`,
   ];
   if (r.test) lines.push('', 'test split:', formatKeywordEvaluation(r.test));
   lines.push('', `model:   ${r.outDir} (model.json + weights.bin, metadata.json)`, `report:  ${r.files.report}`, `plots:   ${r.files.curves}, ${r.files.confusion}`);

@@ -8,7 +8,7 @@ import type { ExampleWriter } from '../batch/example-writer.ts';
 import { createFeaturizer } from '../features/featurizer.ts';
 import type { FeatureSettings } from '../features/settings.ts';
 import { msToSamples } from '../features/settings.ts';
-import { augmentClipInto, type AudioAugmentOptions, type NoiseTracks } from '../augment/audio.ts';
+import { augmentClipInto, noiseTrackRms, type AudioAugmentOptions, type NoiseTracks } from '../augment/audio.ts';
 import type { Rng } from './rng.ts';
 import { ClipStore, type SharedClipStore } from './clip-store.ts';
 
@@ -40,7 +40,8 @@ export function createSpeechCommandsWriter(init: SpeechCommandsWriterInit): Spee
   const store = ClipStore.fromShared(init.clips);
   const featurizer = createFeaturizer(init.features);
   const n = init.features.samplesPerClip;
-  const noise: NoiseTracks = { tracks: init.noise.map((b) => new Int16Array(b)), scale: 1 / 32768 };
+  const tracks = init.noise.map((b) => new Int16Array(b));
+  const noise: NoiseTracks = { tracks, scale: 1 / 32768, ...(init.augment.silenceMaxRms > 0 ? { rms: noiseTrackRms(tracks, 1 / 32768) } : {}) };
   const maxShiftSamples = msToSamples(init.augment.timeShiftMs, init.features.sampleRateHz);
   const trainOptions = { ...init.augment, maxShiftSamples, augment: true };
   const evalOptions = { ...init.augment, maxShiftSamples, augment: false };

@@ -53,7 +53,8 @@ export interface KwsRecipe {
 /**
  * keyspot's default recipe (see docs/BENCHMARKS.md "## Keyword model" for the measurements behind
  * each choice): res8 on 40 log-mel bins; speed perturbation +-15 %, gain +-3 dB, 100 ms time
- * shift, background noise (p 0.8, volume <= 0.1), SpecAugment 2x10 frames + 2x6 bins; oversampled
+ * shift, background noise (p 0.8, volume <= 0.1), `_silence_` examples at an RMS level
+ * log-uniform in [0.0003, 0.3] whatever the noise files' own level, SpecAugment 2x10 frames + 2x6 bins; oversampled
  * keyword classes, 10 % silence and unknown; label smoothing 0.1; Adam 1e-3 with a 3 % warm-up and
  * a cosine decay; 230 epochs, which take about 15 minutes on 2 idle cores (~2,200 examples per
  * epoch on speech_commands_dev).
@@ -62,7 +63,7 @@ export const DEFAULT_KWS_RECIPE: Readonly<KwsRecipe> = Object.freeze<KwsRecipe>(
   model: 'res8',
   modelOptions: {},
   features: { nMels: 40 },
-  augment: { timeShiftMs: 100, backgroundFrequency: 0.8, backgroundVolume: 0.1, silenceVolume: 1, gainDb: 3, speedPerturb: 0.15 },
+  augment: { timeShiftMs: 100, backgroundFrequency: 0.8, backgroundVolume: 0.1, silenceVolume: 1, silenceMinRms: 0.0003, silenceMaxRms: 0.3, gainDb: 3, speedPerturb: 0.15 },
   specAugment: { timeMasks: 2, maxTimeMaskFrames: 10, freqMasks: 2, maxFreqMaskBins: 6, fill: 'mean' },
   balance: 'oversample',
   silencePercentage: 10,

@@ -77,6 +77,8 @@ export interface TrainKwsResult {
   trainMinutes: number;
   /** Training throughput, examples per second. */
   examplesPerSec: number;
+  /** The engine that ran the training steps (`graph` unless a layer or the addon was missing). */
+  engine: 'graph' | 'eager';
   /** Unreadable files skipped. */
   skipped: readonly string[];
 }
@@ -229,6 +231,7 @@ export async function trainKws(options: TrainKwsOptions): Promise<TrainKwsResult
       test,
       trainMinutes: trainSec / 60,
       examplesPerSec: metrics.examplesPerSec,
+      engine: result.engine,
       skipped: data.skipped,
     };
   } finally {
