@@ -48,6 +48,12 @@ export interface KwsRecipe {
   schedule: RecipeSchedule;
   /** Label smoothing of the cross-entropy targets, in [0, 1); 0 = off. */
   labelSmoothing: number;
+  /**
+   * Share of the run, in [0, 1), before which no epoch is kept as the best one: the model saved is
+   * the best validation epoch among the later ones (with a decaying learning rate, early epochs
+   * that score well on a small validation split by chance are not picked). 0 = any epoch.
+   */
+  selectBestAfter: number;
 }
 
 /**
@@ -73,6 +79,7 @@ export const DEFAULT_KWS_RECIPE: Readonly<KwsRecipe> = Object.freeze<KwsRecipe>(
   optimizer: { name: 'adam', learningRate: 0.001 },
   schedule: { kind: 'cosine', warmupFraction: 0.03, finalFraction: 0.01 },
   labelSmoothing: 0.1,
+  selectBestAfter: 0,
 });
 
 /**
@@ -94,6 +101,7 @@ export const TF_CONV_RECIPE: Readonly<KwsRecipe> = Object.freeze<KwsRecipe>({
   optimizer: { name: 'sgd', learningRate: 0.001 },
   schedule: { kind: 'piecewise', values: [0.001, 0.0001], steps: [15000, 3000] },
   labelSmoothing: 0,
+  selectBestAfter: 0,
 });
 
 /** Named recipes (`--recipe`). */

@@ -110,6 +110,7 @@ export async function trainKws(options: TrainKwsOptions): Promise<TrainKwsResult
   const recipe = resolveRecipe(options.recipe);
   if (!Number.isInteger(recipe.epochs) || recipe.epochs < 1) throw new ConfigError('epochs', 'an integer >= 1', recipe.epochs);
   if (!Number.isInteger(recipe.batchSize) || recipe.batchSize < 1) throw new ConfigError('batchSize', 'an integer >= 1', recipe.batchSize);
+  if (!(recipe.selectBestAfter >= 0 && recipe.selectBestAfter < 1)) throw new ConfigError('selectBestAfter', 'a number in [0, 1)', recipe.selectBestAfter);
 
   const data = await SpeechCommandsData.open({
     dataDir,
@@ -138,7 +139,9 @@ export async function trainKws(options: TrainKwsOptions): Promise<TrainKwsResult
       optimizer: recipe.optimizer,
       schedule: recipeSchedule(recipe.schedule, baseRate, totalSteps),
       labelSmoothing: recipe.labelSmoothing,
-      earlyStopping: hasValidation ? { monitor: 'valAccuracy', patience: recipe.epochs + 1, restoreBestWeights: true } : false,
+      earlyStopping: hasValidation
+        ? { monitor: 'valAccuracy', patience: recipe.epochs + 1, restoreBestWeights: true, startFromEpoch: Math.floor(recipe.selectBestAfter * recipe.epochs) + 1 }
+        : false,
       seed,
       progress,
       onEpochEnd,

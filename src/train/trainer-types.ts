@@ -37,6 +37,12 @@ export interface EarlyStoppingOptions {
   minDelta?: number;
   /** Put back the best epoch's weights at the end (tfjs' callback cannot). @default true */
   restoreBestWeights?: boolean;
+  /**
+   * First 1-based epoch that can be the best one and counts towards `patience` (Keras'
+   * `start_from_epoch`): earlier epochs, e.g. while the learning rate is still high, are never
+   * restored. @default 1
+   */
+  startFromEpoch?: number;
 }
 
 /** Options of {@link train}. */

@@ -30,7 +30,7 @@ export type { EarlyStoppingOptions, EpochMetrics, TrainOptions, TrainResult } fr
 export const DEFAULT_TRAIN_OPTIONS = { epochs: 10, batchSize: 64, seed: 0, classWeights: 'data', evalBatchSize: DEFAULT_EVAL_BATCH_SIZE } as const;
 
 /** Defaults of {@link EarlyStoppingOptions}. */
-export const DEFAULT_EARLY_STOPPING: Required<EarlyStoppingOptions> = { monitor: 'valLoss', patience: 5, minDelta: 0, restoreBestWeights: true };
+export const DEFAULT_EARLY_STOPPING: Required<EarlyStoppingOptions> = { monitor: 'valLoss', patience: 5, minDelta: 0, restoreBestWeights: true, startFromEpoch: 1 };
 
 type DropoutLayer = tfTypes.layers.Layer & { seed?: number };
 
@@ -100,6 +100,7 @@ export async function train(model: tfTypes.LayersModel, data: TrainingData, opti
   }
   const early = options.earlyStopping ? { ...DEFAULT_EARLY_STOPPING, ...options.earlyStopping } : undefined;
   const hasValidation = data.splitSize('validation') > 0;
+  if (early) checkInteger('earlyStopping.startFromEpoch', early.startFromEpoch, 1);
   if (early && !hasValidation) throw new ConfigError('earlyStopping', 'used with a validation split of at least one example', data.splitSize('validation'));
   const classWeights = resolveClassWeights(options.classWeights, data);
   const optimizerConfig = options.optimizer ?? {};
@@ -236,7 +237,9 @@ export async function train(model: tfTypes.LayersModel, data: TrainingData, opti
         examplesPerSec: trainSec > 0 ? seen / trainSec : 0,
       };
       history.push(metrics);
-      if (early) {
+      if (early && epoch + 1 < early.startFromEpoch) {
+        bestEpoch = epoch + 1; // not a candidate yet: the latest weights stand
+      } else if (early) {
         const value = early.monitor === 'valLoss' ? metrics.valLoss! : metrics.valAccuracy!;
         const improved = bestValue === null
           || (early.monitor === 'valLoss' ? value < bestValue - early.minDelta : value > bestValue + early.minDelta);
