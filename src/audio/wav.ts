@@ -6,8 +6,8 @@
  * Output is 16-bit PCM mono.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { ConfigError, WavFormatError } from '../errors.ts';
+import { writeFileAtomic, writeFileAtomicSync } from '../export/atomic-write.ts';
 import type { AudioClip } from '../types.ts';
 
 /** WAVE format codes. */
@@ -277,35 +277,12 @@ export function encodeWav(clip: AudioClip): Uint8Array {
   return out;
 }
 
-let tmpCounter = 0;
-
-function tmpPathFor(target: string): string {
-  tmpCounter += 1;
-  return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${tmpCounter}.tmp`);
-}
-
-/** Writes a clip as a 16-bit PCM WAV file atomically (temporary file, then rename). */
+/** Writes a clip as a 16-bit PCM WAV file atomically (temporary file, flush, rename). */
 export async function writeWav(filePath: string, clip: AudioClip): Promise<void> {
-  const bytes = encodeWav(clip);
-  const tmp = tmpPathFor(filePath);
-  try {
-    await fs.promises.writeFile(tmp, bytes);
-    await fs.promises.rename(tmp, filePath);
-  } catch (err) {
-    await fs.promises.rm(tmp, { force: true });
-    throw err;
-  }
+  await writeFileAtomic(filePath, encodeWav(clip));
 }
 
 /** Synchronous {@link writeWav}. */
 export function writeWavSync(filePath: string, clip: AudioClip): void {
-  const bytes = encodeWav(clip);
-  const tmp = tmpPathFor(filePath);
-  try {
-    fs.writeFileSync(tmp, bytes);
-    fs.renameSync(tmp, filePath);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
+  writeFileAtomicSync(filePath, encodeWav(clip));
 }

@@ -2,6 +2,7 @@
  * Atomic file and folder writes: content goes to a temporary sibling, is flushed, then renamed
  * into place, so a crash never leaves a half-written model or checkpoint behind.
  */
+import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
@@ -31,6 +32,25 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
     await fs.rename(tmp, file);
   } catch (err) {
     await fs.rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** Synchronous {@link writeFileAtomic} (temporary sibling, flush, rename; creates the parent folder). */
+export function writeFileAtomicSync(file: string, data: string | Uint8Array): void {
+  fsSync.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = tmpSibling(file, 'tmp');
+  try {
+    const fd = fsSync.openSync(tmp, 'w');
+    try {
+      fsSync.writeFileSync(fd, data);
+      fsSync.fsyncSync(fd);
+    } finally {
+      fsSync.closeSync(fd);
+    }
+    fsSync.renameSync(tmp, file);
+  } catch (err) {
+    fsSync.rmSync(tmp, { force: true });
     throw err;
   }
 }

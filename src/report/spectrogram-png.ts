@@ -2,10 +2,9 @@
  * Spectrogram images: a frames-major feature matrix rendered as a PNG (time left to right,
  * low bins at the bottom) through a perceptual colour map. Reusable for any 2-D matrix.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { PNG } from 'pngjs';
 import { ConfigError } from '../errors.ts';
+import { writeFileAtomicSync } from '../export/atomic-write.ts';
 
 /** Colour maps: `viridis` and `magma` (matplotlib's, 9 stops interpolated) or `gray`. */
 export type ColorMapName = 'viridis' | 'magma' | 'gray';
@@ -96,13 +95,6 @@ export function writeSpectrogramPng(
   filePath: string, data: Float32Array, numFrames: number, numBins: number, opts: SpectrogramPngOptions = {},
 ): { width: number; height: number } {
   const bytes = renderSpectrogramPng(data, numFrames, numBins, opts);
-  const tmp = path.join(path.dirname(filePath), `.${path.basename(filePath)}.${process.pid}.tmp`);
-  try {
-    fs.writeFileSync(tmp, bytes);
-    fs.renameSync(tmp, filePath);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
+  writeFileAtomicSync(filePath, bytes);
   return { width: numFrames * (opts.pixelsPerFrame ?? 4), height: numBins * (opts.pixelsPerBin ?? 4) };
 }

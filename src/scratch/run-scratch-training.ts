@@ -14,6 +14,7 @@ import { comparisonCurvesSpec, type CurveSeries } from './comparison-curves.ts';
 import type { EvaluationResult } from './evaluate-network.ts';
 import { trainTfjsTwin } from './tfjs-twin.ts';
 import { trainScratchNetwork, type ResolvedScratchTrainOptions, type ScratchTrainOptions, type TrainHooks } from './train-scratch-network.ts';
+import { writeFileAtomicSync } from '../export/atomic-write.ts';
 
 /** Options of {@link runScratchTraining}: the training options plus outputs. */
 export interface ScratchRunOptions extends ScratchTrainOptions {
@@ -73,9 +74,7 @@ function hooksFor(progress: TrainProgress, epochs: number, onEpoch: (m: EpochMet
 }
 
 function writeJsonl(file: string, history: readonly EpochMetrics[]): void {
-  const tmp = `${file}.tmp`;
-  fs.writeFileSync(tmp, history.map((m) => JSON.stringify(m)).join('\n') + (history.length ? '\n' : ''));
-  fs.renameSync(tmp, file);
+  writeFileAtomicSync(file, history.map((m) => JSON.stringify(m)).join('\n') + (history.length ? '\n' : ''));
 }
 
 /**
