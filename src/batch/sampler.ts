@@ -146,7 +146,7 @@ export class Sampler {
       const chosen = this.drawn[c]! < pool.length ? drawWithoutReplacement(pool, this.drawn[c]!, rng) : pool;
       const target = this.perEpoch[c]!;
       // Oversampling: whole copies first, then a random subset for the remainder.
-      for (let n = 0; n + chosen.length <= target; n += chosen.length) {
+      for (let n = 0; chosen.length > 0 && n + chosen.length <= target; n += chosen.length) {
         items.set(chosen, k);
         labels.fill(c, k, k + chosen.length);
         k += chosen.length;

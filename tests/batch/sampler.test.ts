@@ -35,6 +35,16 @@ describe('Sampler', () => {
     expect(uses.get(2)).toBe(12);
   });
 
+  it('gives a class without items no examples (and does not hang) in every balancing mode', () => {
+    for (const balance of ['none', 'oversample', 'weights'] as const) {
+      const s = new Sampler({ labels, numClasses: 6, seed: 4, balance });
+      const c = counts(s.epoch(0), 6);
+      expect(c[4]).toBe(0);
+      expect(c[5]).toBe(0);
+      expect(c.reduce((a, b) => a + b, 0)).toBe(s.epochSize);
+    }
+  });
+
   it('reports balanced class weights, 1 on average over examples', () => {
     const s = new Sampler({ labels, numClasses: 5, seed: 3, balance: 'weights' });
     const w = s.classWeights()!;
