@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LogMel, periodicHann } from '../../src/audio/log-mel.ts';
 import { melFrequencies } from '../../src/audio/mel.ts';
 import { Mfcc, dctMatrix } from '../../src/audio/mfcc.ts';
+import FFTJS from 'fft.js';
 import { RealFft } from '../../src/audio/real-fft.ts';
 import { resample } from '../../src/audio/resample.ts';
 import { createRng } from '../../src/data/rng.ts';
@@ -159,6 +160,26 @@ describe('RealFft', () => {
         expect(pw[k]! / (dr * dr + di * di)).toBeCloseTo(1, 9);
         expect(mag[k]).toBeCloseTo(Math.hypot(dr, di), 9);
       }
+    }
+  });
+
+  it('agrees with fft.js (the reference FFT library) on every bin', () => {
+    const rng = createRng('fft-vs-fftjs');
+    for (const n of [16, 256, 512, 1024]) {
+      const x = Float64Array.from({ length: n }, () => rng.normal());
+      const fft = new RealFft(n);
+      const re = new Float64Array(n / 2 + 1);
+      const im = new Float64Array(n / 2 + 1);
+      fft.transform(x, re, im);
+      const ref = new FFTJS(n);
+      const out = ref.createComplexArray();
+      ref.realTransform(out, Array.from(x));
+      ref.completeSpectrum(out);
+      let maxDiff = 0;
+      for (let k = 0; k <= n / 2; k++) {
+        maxDiff = Math.max(maxDiff, Math.abs(re[k]! - out[2 * k]!), Math.abs(im[k]! - out[2 * k + 1]!));
+      }
+      expect(maxDiff).toBeLessThan(1e-9 * n);
     }
   });
 
