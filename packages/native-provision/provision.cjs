@@ -363,17 +363,8 @@ function postinstall(startDir, opts = {}) {
 function buildBinding(tfjsDir) {
   const dst = bindingPath(tfjsDir);
   const napi = /napi-v(\d+)/.exec(dst)[1];
-  const candidates = [
-    process.env.npm_config_node_gyp,
-    path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules',
-      'node-gyp', 'bin', 'node-gyp.js'),
-  ].filter(Boolean);
-  const gyp = candidates.find((c) => fs.existsSync(c));
-  if (!gyp) throw new Error('node-gyp not found (it ships with npm)');
-  const args = [gyp, 'rebuild', '--', `-Dnapi_build_version=${napi}`, '-Dmodule_name=tfjs_binding',
-    `-Dmodule_path=lib/napi-v${napi}`];
-  const nodedir = cp.spawnSync('npm', ['config', 'get', 'nodedir'], { encoding: 'utf8' }).stdout.trim();
-  if (nodedir && nodedir !== 'undefined' && nodedir !== 'null') args.splice(2, 0, `--nodedir=${nodedir}`);
+  const args = [nodeGypPath(), 'rebuild', ...nodedirArgs(), '--', `-Dnapi_build_version=${napi}`,
+    '-Dmodule_name=tfjs_binding', `-Dmodule_path=lib/napi-v${napi}`];
   log('building the tfjs-node binding with node-gyp');
   const r = cp.spawnSync(process.execPath, args, { cwd: tfjsDir, encoding: 'utf8' });
   if (r.status !== 0) {
@@ -394,6 +385,12 @@ function nodeGypPath() {
   const gyp = candidates.find((c) => fs.existsSync(c));
   if (!gyp) throw new Error('node-gyp not found (it ships with npm)');
   return gyp;
+}
+
+/** `--nodedir=<dir>` when npm is configured with Node's headers (no header download needed). */
+function nodedirArgs() {
+  const nodedir = cp.spawnSync('npm', ['config', 'get', 'nodedir'], { encoding: 'utf8' }).stdout.trim();
+  return nodedir && nodedir !== 'undefined' && nodedir !== 'null' ? [`--nodedir=${nodedir}`] : [];
 }
 
 /**
@@ -441,9 +438,7 @@ function buildGraphAddon(tfjsDir, opts = {}) {
       builtFrom = `cache ${cached}`;
     } else {
       const deps = path.join(tfjsDir, 'deps');
-      const args = [nodeGypPath(), 'rebuild'];
-      const nodedir = cp.spawnSync('npm', ['config', 'get', 'nodedir'], { encoding: 'utf8' }).stdout.trim();
-      if (nodedir && nodedir !== 'undefined' && nodedir !== 'null') args.push(`--nodedir=${nodedir}`);
+      const args = [nodeGypPath(), 'rebuild', ...nodedirArgs()];
       args.push('--', `-Dtf_dir=${deps}`, `-Dtf_runtime_lib_dir=${opts.libDir ? path.join(opts.libDir, 'lib') : path.join(deps, 'lib')}`);
       log('building the graph addon (native/graph) with node-gyp');
       const r = cp.spawnSync(process.execPath, args, { cwd: src, encoding: 'utf8' });
