@@ -86,6 +86,7 @@ export function registerTrainKws(program: Command): void {
     .option('--seed <n>', 'seed of weights, batches and augmentation', String(DEFAULT_KWS_SEED))
     .option('--out <dir>', 'model folder to write (replaced atomically)', DEFAULT_KWS_OUT_DIR)
     .option('--workers <n>', 'feature worker threads (0: in the main thread)')
+    .option('--engine <engine>', 'training engine: auto (graph when supported), graph, eager', 'auto')
     .option('--json', 'print the result as one JSON document')
     .action((opts) => runAction(opts.json, async () => {
       const base = getRecipe(opts.recipe);
@@ -107,6 +108,7 @@ export function registerTrainKws(program: Command): void {
         if (!['none', 'oversample', 'weights'].includes(opts.balance)) throw new ConfigError('--balance', "'none', 'oversample' or 'weights'", opts.balance);
         recipe.balance = opts.balance as KwsRecipe['balance'];
       }
+      if (!['auto', 'graph', 'eager'].includes(opts.engine)) throw new ConfigError('--engine', "'auto', 'graph' or 'eager'", opts.engine);
       const words = opts.words.split(',').map((w) => w.trim()).filter((w) => w.length > 0);
       const progress = autoProgressMode(Boolean(opts.json));
       const result = await trainKws({
@@ -118,6 +120,7 @@ export function registerTrainKws(program: Command): void {
         seed: parseIntOption('--seed', opts.seed, 0),
         progress,
         workers: opts.workers === undefined ? undefined : parseIntOption('--workers', opts.workers, 0),
+        engine: opts.engine as 'auto' | 'graph' | 'eager',
         onLoadProgress: opts.json ? undefined : loadProgressPrinter(),
       });
       if (opts.json) printJson(trainKwsJson(result));
