@@ -35,6 +35,8 @@ export function registerEvalStream(program: Command): void {
     .option(h.averageWindowMs[0], h.averageWindowMs[1], h.averageWindowMs[2])
     .option(h.suppressionMs[0], h.suppressionMs[1], h.suppressionMs[2])
     .option(h.minimumCount[0], h.minimumCount[1], h.minimumCount[2])
+    .option(h.scoring[0], h.scoring[1], h.scoring[2])
+    .option(h.blockMs[0], h.blockMs[1], h.blockMs[2])
     .option('--tolerance-ms <ms>', 'largest distance between a detection\'s window start and a word offset', String(DEFAULT_TIME_TOLERANCE_MS))
     .option('--det <file>', 'DET curve image (SVG) of the threshold sweep [default: <wav>_det.svg]')
     .option('--json', 'print one JSON document')
@@ -59,7 +61,7 @@ export function registerEvalStream(program: Command): void {
         fs.mkdirSync(path.dirname(path.resolve(detPath)), { recursive: true });
         fs.writeFileSync(detPath, renderDetSvg(sweep, { title: `DET: ${path.basename(opts.model)} on ${path.basename(wav)}`, highlightThreshold: detectionThreshold }));
         const realTimeFactor = result.durationMs / 1000 / Math.max(elapsedSec, 1e-9);
-        const report = { ...score, detectionThreshold, hopMs: result.hopMs, realTimeFactor, detPlot: detPath, sweep, detectionList: result.detections };
+        const report = { ...score, detectionThreshold, hopMs: result.hopMs, scoring: result.scoring, realTimeFactor, detPlot: detPath, sweep, detectionList: result.detections };
         if (opts.json) printJson(report);
         else {
           const pct = (x: number) => `${(100 * x).toFixed(1)}%`;

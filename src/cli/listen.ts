@@ -2,7 +2,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { toSampleRate } from '../audio/resample.ts';
 import { readWav } from '../audio/wav.ts';
-import { detectStream, type StreamingDetectorOptions } from '../infer/stream.ts';
+import { DEFAULT_FILE_BLOCK_MS, detectStream, type StreamingDetectorOptions, type StreamScoring } from '../infer/stream.ts';
 import { loadStreamModel } from '../infer/stream-model.ts';
 import { createStreamProgress } from '../infer/stream-progress.ts';
 import { DEFAULT_RECOGNIZER_OPTIONS } from '../infer/stream-recognizer.ts';
@@ -16,6 +16,8 @@ export interface DetectorCliOptions {
   averageWindowMs: string;
   suppressionMs: string;
   minimumCount: string;
+  scoring: string;
+  blockMs: string;
 }
 
 /** Help texts and defaults of the detector knobs, shared by `listen` and `eval-stream`. */
@@ -25,6 +27,8 @@ export const DETECTOR_CLI_HELP = {
   averageWindowMs: ['--average-window-ms <ms>', 'scores are averaged over this long', String(DEFAULT_RECOGNIZER_OPTIONS.averageWindowMs)],
   suppressionMs: ['--suppression-ms <ms>', 'no new detection for this long after one', String(DEFAULT_RECOGNIZER_OPTIONS.suppressionMs)],
   minimumCount: ['--minimum-count <n>', 'fewest windows in the average for a decision', String(DEFAULT_RECOGNIZER_OPTIONS.minimumCount)],
+  scoring: ['--scoring <mode>', 'auto (shared when the model ends in global pooling), exact (every window on its own) or shared (convolutions computed once over the stream)', DEFAULT_STREAM_OPTIONS.scoring],
+  blockMs: ['--block-ms <ms>', 'shared scoring: audio per convolution call', String(DEFAULT_FILE_BLOCK_MS)],
 } as const;
 
 /** Converts the CLI strings to detector options (the library validates them). */
@@ -35,6 +39,8 @@ export function detectorOptionsFromCli(o: DetectorCliOptions): StreamingDetector
     averageWindowMs: Number(o.averageWindowMs),
     suppressionMs: Number(o.suppressionMs),
     minimumCount: Number(o.minimumCount),
+    scoring: o.scoring as StreamScoring,
+    blockMs: Number(o.blockMs),
   };
 }
 
@@ -51,6 +57,8 @@ export function registerListen(program: Command): void {
     .option(h.averageWindowMs[0], h.averageWindowMs[1], h.averageWindowMs[2])
     .option(h.suppressionMs[0], h.suppressionMs[1], h.suppressionMs[2])
     .option(h.minimumCount[0], h.minimumCount[1], h.minimumCount[2])
+    .option(h.scoring[0], h.scoring[1], h.scoring[2])
+    .option(h.blockMs[0], h.blockMs[1], h.blockMs[2])
     .option('--json', 'print one JSON document')
     .action((wav, opts) => runAction(opts.json, async () => {
       const info = await loadStreamModel(opts.model);
@@ -68,10 +76,10 @@ export function registerListen(program: Command): void {
         const elapsedSec = (performance.now() - started) / 1000;
         const realTimeFactor = result.durationMs / 1000 / Math.max(elapsedSec, 1e-9);
         if (opts.json) {
-          printJson({ file: wav, durationMs: result.durationMs, hopMs: result.hopMs, windows: result.windowCount, realTimeFactor, detections: result.detections });
+          printJson({ file: wav, durationMs: result.durationMs, hopMs: result.hopMs, windows: result.windowCount, scoring: result.scoring, realTimeFactor, detections: result.detections });
         } else {
           for (const d of result.detections) process.stdout.write(`${(d.timeMs / 1000).toFixed(2)}s\t${d.label}\t${d.score.toFixed(3)}\n`);
-          process.stderr.write(`keyspot: ${result.detections.length} detection(s) in ${(result.durationMs / 1000).toFixed(1)} s of audio (${realTimeFactor.toFixed(0)}x real time)\n`);
+          process.stderr.write(`keyspot: ${result.detections.length} detection(s) in ${(result.durationMs / 1000).toFixed(1)} s of audio (${realTimeFactor.toFixed(0)}x real time, ${result.scoring} scoring)\n`);
         }
       } finally {
         info.model.dispose();

@@ -1,25 +1,33 @@
 /**
  * Streaming keyword detection: a sliding window over continuous audio, pushed in chunks of any
  * size (microphone buffers, network packets, a whole file). Features are computed once per
- * frame with the model's own feature settings, every `hopMs` the last clip-long window of frames
- * is classified (windows ready together are batched into one model call), and the scores go
- * through {@link CommandRecognizer} (averaging, threshold, suppression, minimum count).
- * Windows sit on a fixed grid of feature frames counted from the stream start, so the chunk
- * sizes do not change which windows are classified.
+ * frame with the model's own feature settings, every `hopMs` a clip-long window of frames is
+ * scored, and the scores go through {@link CommandRecognizer} (averaging, threshold,
+ * suppression, minimum count). Windows sit on a fixed grid of feature frames counted from the
+ * stream start, so the chunk sizes do not change which windows are scored.
+ *
+ * Scoring (`scoring`): `exact` classifies every window on its own, batched (what `predict`
+ * gives for that clip); `shared` runs the convolutions once over the stream and averages them
+ * per window (models ending in global average pooling, such as res8 and ds_cnn: about ten times
+ * faster, windows differ from `exact` only through their edges; see shared-conv-scorer.ts);
+ * `auto` (default) picks `shared` when the model allows it.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
-import { getTf } from '../backend.ts';
 import { ConfigError } from '../errors.ts';
 import { createFeaturizer, type Featurizer } from '../features/featurizer.ts';
 import { deriveFeatureSettings, type FeatureOptions, type FeatureSettings } from '../features/settings.ts';
+import { splitSharedConvModel, type SharedConvSplit } from './shared-conv-model.ts';
+import { SharedConvScorer } from './shared-conv-scorer.ts';
 import { CommandRecognizer, type CommandRecognizerOptions, type Detection } from './stream-recognizer.ts';
+import { ExactWindowScorer, type WindowModel, type WindowScorer } from './window-scorer.ts';
 
 export type { Detection } from './stream-recognizer.ts';
 
 /** The part of a tfjs model the detector uses (LayersModel or GraphModel). */
-export interface StreamModel {
-  predict(x: tfTypes.Tensor): tfTypes.Tensor | tfTypes.Tensor[];
-}
+export type StreamModel = WindowModel;
+
+/** How windows are scored: see the module comment. */
+export type StreamScoring = 'auto' | 'exact' | 'shared';
 
 /** Options of {@link StreamingDetector}: the recognizer's knobs plus the window hop and batching. */
 export interface StreamingDetectorOptions extends CommandRecognizerOptions {
@@ -31,12 +39,35 @@ export interface StreamingDetectorOptions extends CommandRecognizerOptions {
   hopMs?: number;
   /** Most windows classified in one model call. @default 64 */
   maxBatch?: number;
+  /** `auto`: `shared` when the model ends in global average pooling, else `exact`. @default 'auto' */
+  scoring?: StreamScoring;
+  /**
+   * Shared scoring: least new audio per convolution call, ms (more: less overhead, later
+   * decisions). @default 1000
+   */
+  blockMs?: number;
   /** Called with every classified window's scores (for plots and threshold sweeps). @default none */
   onScores?: (window: WindowScores) => void;
 }
 
 /** Defaults of {@link StreamingDetectorOptions} (the recognizer's are in `DEFAULT_RECOGNIZER_OPTIONS`). */
-export const DEFAULT_STREAM_OPTIONS = Object.freeze({ hopMs: 20, maxBatch: 64 });
+export const DEFAULT_STREAM_OPTIONS = Object.freeze({ hopMs: 20, maxBatch: 64, scoring: 'auto' as StreamScoring, blockMs: 1000 });
+
+/** Splits are cached per model and window length (splitting adds nodes to the model's layers). */
+const splitCache = new WeakMap<object, Map<string, SharedConvSplit>>();
+
+function cachedSplit(model: tfTypes.LayersModel, numFrames: number, numBins: number): SharedConvSplit {
+  let perModel = splitCache.get(model);
+  if (!perModel) splitCache.set(model, (perModel = new Map()));
+  const key = `${numFrames}x${numBins}`;
+  let split = perModel.get(key);
+  if (!split) perModel.set(key, (split = splitSharedConvModel(model, numFrames, numBins)));
+  return split;
+}
+
+function isLayersModel(m: StreamModel): m is tfTypes.LayersModel {
+  return typeof (m as { getClassName?: unknown }).getClassName === 'function' && Array.isArray((m as { layers?: unknown }).layers);
+}
 
 /** The scores of one classified window. */
 export interface WindowScores {
@@ -75,7 +106,11 @@ export class StreamingDetector {
   readonly labels: readonly string[];
   /** The smoothing and decision stage. */
   readonly recognizer: CommandRecognizer;
-  private readonly model: StreamModel;
+  /** How windows are scored (`auto` resolved). */
+  readonly scoring: 'exact' | 'shared';
+  /** Why `auto` chose `exact` (the model cannot share its convolutions), else undefined. */
+  readonly exactReason: string | undefined;
+  private readonly scorer: WindowScorer;
   private readonly featurizer: Featurizer;
   private readonly maxBatch: number;
   private readonly onScores: ((w: WindowScores) => void) | undefined;
@@ -93,12 +128,17 @@ export class StreamingDetector {
   /** Samples of zero padding put before the stream (centred features). */
   private readonly leadSamples: number;
   private totalSamples = 0;
+  /** Set by {@link StreamingDetector.flush}: no more audio comes. */
+  private ended = false;
 
   /**
    * @throws ConfigError for bad options, settings, or a label list that is empty
    */
   constructor(info: StreamModelInfo, options: StreamingDetectorOptions = {}) {
-    const { hopMs = DEFAULT_STREAM_OPTIONS.hopMs, maxBatch = DEFAULT_STREAM_OPTIONS.maxBatch, onScores, ...recognizerOptions } = options;
+    const {
+      hopMs = DEFAULT_STREAM_OPTIONS.hopMs, maxBatch = DEFAULT_STREAM_OPTIONS.maxBatch, scoring = DEFAULT_STREAM_OPTIONS.scoring,
+      blockMs = DEFAULT_STREAM_OPTIONS.blockMs, onScores, ...recognizerOptions
+    } = options;
     this.settings = deriveFeatureSettings(info.featureSettings);
     const s = this.settings;
     if (!Number.isFinite(hopMs) || hopMs <= 0) throw new ConfigError('hopMs', 'a number > 0', hopMs);
@@ -107,7 +147,17 @@ export class StreamingDetector {
     this.hopMs = (this.hopFrames * s.hopSamples * 1000) / s.sampleRateHz;
     this.labels = info.labels;
     this.recognizer = new CommandRecognizer(info.labels, recognizerOptions);
-    this.model = info.model;
+    if (!Number.isFinite(blockMs) || blockMs <= 0) throw new ConfigError('blockMs', 'a number > 0', blockMs);
+    if (!['auto', 'exact', 'shared'].includes(scoring)) throw new ConfigError('scoring', 'auto, exact or shared', scoring);
+    const grid = { numFrames: s.numFrames, numBins: s.numBins, hopFrames: this.hopFrames, numLabels: info.labels.length };
+    let split: SharedConvSplit = { ok: false, reason: 'scoring is exact' };
+    if (scoring !== 'exact') {
+      split = isLayersModel(info.model) ? cachedSplit(info.model, s.numFrames, s.numBins) : { ok: false, reason: 'the model is not a tfjs LayersModel' };
+      if (!split.ok && scoring === 'shared') throw new ConfigError('scoring', `exact or auto for this model (shared: ${split.reason})`, scoring);
+    }
+    this.scoring = split.ok ? 'shared' : 'exact';
+    this.exactReason = split.ok || scoring === 'exact' ? undefined : split.reason;
+    this.scorer = split.ok ? new SharedConvScorer(split.model, grid, s.strideMs, { blockMs }) : new ExactWindowScorer(info.model, grid);
     this.maxBatch = maxBatch;
     this.onScores = onScores;
     // Frames are cut from the stream without centring; centred models see `leadSamples` zeros
@@ -133,6 +183,8 @@ export class StreamingDetector {
     this.frameBase = 0;
     this.nextWindow = 0;
     this.totalSamples = 0;
+    this.ended = false;
+    this.scorer.reset();
     this.recognizer.reset();
     if (this.leadSamples > 0) this.appendSamples(new Float32Array(this.leadSamples));
   }
@@ -183,36 +235,34 @@ export class StreamingDetector {
    */
   push(chunk: Float32Array): Detection[] {
     if (!(chunk instanceof Float32Array)) throw new ConfigError('chunk', 'a Float32Array of samples', typeof chunk);
+    if (this.ended) throw new ConfigError('push', 'called before flush() (reset() starts a new stream)', 'a push after flush()');
     this.appendSamples(chunk);
     this.totalSamples += chunk.length;
     this.computeFrames();
     return this.classifyReadyWindows();
   }
 
-  /** Scores the windows whose frames are all there, in batches of at most `maxBatch`. */
+  /**
+   * Ends the stream: scores the windows still waiting (shared scoring waits for context after
+   * a window) and returns their detections. Call {@link StreamingDetector.reset} to start again.
+   */
+  flush(): Detection[] {
+    if (this.ended) return [];
+    this.ended = true;
+    return this.classifyReadyWindows();
+  }
+
+  /** Scores the windows the scorer can score now, in batches of at most `maxBatch`. */
   private classifyReadyWindows(): Detection[] {
     const detections: Detection[] = [];
-    const { numFrames, hopSamples, sampleRateHz, clipDurationMs } = this.settings;
-    const tf = getTf();
-    const perWindow = numFrames * this.frameSize;
+    const { hopSamples, sampleRateHz, clipDurationMs } = this.settings;
+    const n = this.labels.length;
     for (;;) {
-      const lastFrame = this.frameBase + this.frameLen; // exclusive
-      const ready = Math.floor((lastFrame - numFrames) / this.hopFrames) + 1 - this.nextWindow;
+      const frames = { data: this.frameBuf, base: this.frameBase, length: this.frameLen };
+      const ready = this.scorer.ready(frames, this.nextWindow, this.ended);
       if (ready <= 0) break;
       const batch = Math.min(ready, this.maxBatch);
-      const x = new Float32Array(batch * perWindow);
-      for (let b = 0; b < batch; b++) {
-        const firstFrame = (this.nextWindow + b) * this.hopFrames - this.frameBase;
-        x.set(this.frameBuf.subarray(firstFrame * this.frameSize, firstFrame * this.frameSize + perWindow), b * perWindow);
-      }
-      const probs = tf.tidy(() => {
-        const out = this.model.predict(tf.tensor4d(x, [batch, numFrames, this.frameSize, 1]));
-        return (Array.isArray(out) ? out[0]! : out).dataSync() as Float32Array;
-      });
-      const n = this.labels.length;
-      if (probs.length !== batch * n) {
-        throw new ConfigError('model output', `${n} scores per window (one per label)`, probs.length / batch);
-      }
+      const probs = this.scorer.score(frames, this.nextWindow, batch);
       for (let b = 0; b < batch; b++) {
         const w = this.nextWindow + b;
         // Window w holds the features of the clip starting at sample w * hopFrames * hopSamples.
@@ -224,18 +274,20 @@ export class StreamingDetector {
         if (d) detections.push(d);
       }
       this.nextWindow += batch;
-      // Drop frames before the next window's first frame.
-      const dropFrames = this.nextWindow * this.hopFrames - this.frameBase;
+      // Drop frames the scorer no longer needs.
+      const dropFrames = Math.min(this.frameLen, this.scorer.release(this.nextWindow) - this.frameBase);
       if (dropFrames > 0) {
-        const keep = this.frameLen - dropFrames;
         this.frameBuf.copyWithin(0, dropFrames * this.frameSize, this.frameLen * this.frameSize);
-        this.frameLen = Math.max(0, keep);
+        this.frameLen -= dropFrames;
         this.frameBase += dropFrames;
       }
     }
     return detections;
   }
 }
+
+/** Default `blockMs` of {@link detectStream}: a whole recording, where decision latency does not matter. */
+export const DEFAULT_FILE_BLOCK_MS = 4000;
 
 /** Result of {@link detectStream}. */
 export interface StreamResult {
@@ -248,6 +300,8 @@ export interface StreamResult {
   hopMs: number;
   /** Number of windows classified. */
   windowCount: number;
+  /** How the windows were scored. */
+  scoring: 'exact' | 'shared';
 }
 
 /**
@@ -255,18 +309,20 @@ export interface StreamResult {
  * @param samples audio at the model's sample rate
  * @param keepScores also return every window's scores (for threshold sweeps)
  * @param chunkSamples chunk size, samples @default 16000
+ * `blockMs` defaults to {@link DEFAULT_FILE_BLOCK_MS} here (the detector's own default is 1000).
  */
 export function detectStream(
   info: StreamModelInfo,
   samples: Float32Array,
   options: StreamingDetectorOptions & { keepScores?: boolean; chunkSamples?: number; onProgress?: (doneSamples: number) => void } = {},
 ): StreamResult {
-  const { keepScores = false, chunkSamples = 16000, onProgress, onScores, ...rest } = options;
+  const { keepScores = false, chunkSamples = 16000, onProgress, onScores, blockMs = DEFAULT_FILE_BLOCK_MS, ...rest } = options;
   if (!Number.isInteger(chunkSamples) || chunkSamples < 1) throw new ConfigError('chunkSamples', 'an integer >= 1', chunkSamples);
   const windows: WindowScores[] = [];
   let windowCount = 0;
   const det = new StreamingDetector(info, {
     ...rest,
+    blockMs,
     onScores: (w) => {
       windowCount += 1;
       if (keepScores) windows.push(w);
@@ -278,5 +334,6 @@ export function detectStream(
     detections.push(...det.push(samples.subarray(i, Math.min(samples.length, i + chunkSamples))));
     onProgress?.(Math.min(samples.length, i + chunkSamples));
   }
-  return { detections, windows: keepScores ? windows : undefined, durationMs: det.durationMs, hopMs: det.hopMs, windowCount };
+  detections.push(...det.flush());
+  return { detections, windows: keepScores ? windows : undefined, durationMs: det.durationMs, hopMs: det.hopMs, windowCount, scoring: det.scoring };
 }

@@ -40,8 +40,15 @@ describe('keyspot listen / eval-stream / export', () => {
     expect(out.durationMs).toBe(12000);
     expect(out.hopMs).toBe(20);
     expect(out.realTimeFactor).toBeGreaterThan(1);
+    expect(out.scoring).toBe('exact'); // auto: this model flattens its window, nothing to share
     expect(out.detections.map((d: { label: string }) => d.label)).toEqual(['low', 'high', 'high']);
     for (const d of out.detections) expect(Object.keys(d).sort()).toEqual(['label', 'score', 'timeMs', 'windowStartMs']);
+  });
+
+  it('listen --scoring shared names why this model cannot share its convolutions', () => {
+    const r = runCli(['listen', '--model', modelDir, path.join(root, 'stream.wav'), '--scoring', 'shared']);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/scoring must be exact or auto for this model \(shared: no GlobalAveragePooling2D layer/);
   });
 
   it('listen (text) prints one line per detection; a 16 kHz file is resampled', () => {

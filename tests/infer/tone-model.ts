@@ -46,8 +46,12 @@ export function toneClip(label: string, rng: Rng, s: FeatureSettings = TONE_FEAT
   return clip;
 }
 
-/** Trains the tone model (seeded). */
-export async function trainToneModel(seed = 1): Promise<tfTypes.LayersModel> {
+/**
+ * Trains the tone model (seeded). `flatten`: conv, pool, flatten, dense (scored window by
+ * window). `gap`: a conv over all mel bands, conv + average pool along time, global average
+ * pooling, dense (a model whose convolutions streams can share, like res8).
+ */
+export async function trainToneModel(seed = 1, head: 'flatten' | 'gap' = 'flatten'): Promise<tfTypes.LayersModel> {
   const tf = getTf();
   const s = TONE_FEATURES;
   const rng = createRng(seed);
@@ -66,12 +70,21 @@ export async function trainToneModel(seed = 1): Promise<tfTypes.LayersModel> {
   const L = tf.layers;
   const init = (k: number) => tf.initializers.glorotUniform({ seed: seed * 10 + k });
   const model = tf.sequential({
-    layers: [
-      L.conv2d({ inputShape: [...s.exampleShape], filters: 8, kernelSize: [5, 3], strides: [2, 2], activation: 'relu', kernelInitializer: init(1) }),
-      L.maxPooling2d({ poolSize: [3, 2] }),
-      L.flatten(),
-      L.dense({ units: TONE_LABELS.length, activation: 'softmax', kernelInitializer: init(2) }),
-    ],
+    layers: head === 'flatten'
+      ? [
+        L.conv2d({ inputShape: [...s.exampleShape], filters: 8, kernelSize: [5, 3], strides: [2, 2], activation: 'relu', kernelInitializer: init(1) }),
+        L.maxPooling2d({ poolSize: [3, 2] }),
+        L.flatten(),
+        L.dense({ units: TONE_LABELS.length, activation: 'softmax', kernelInitializer: init(2) }),
+      ]
+      : [
+        L.conv2d({ inputShape: [...s.exampleShape], filters: 8, kernelSize: [3, s.numBins], activation: 'relu', kernelInitializer: init(1) }),
+        L.conv2d({ filters: 8, kernelSize: [3, 1], padding: 'same', activation: 'relu', kernelInitializer: init(3) }),
+        L.averagePooling2d({ poolSize: [4, 1], strides: [4, 1], padding: 'same' }),
+        L.conv2d({ filters: 8, kernelSize: [3, 1], padding: 'same', activation: 'relu', kernelInitializer: init(4) }),
+        L.globalAveragePooling2d({}),
+        L.dense({ units: TONE_LABELS.length, activation: 'softmax', kernelInitializer: init(2) }),
+      ],
   });
   model.compile({ optimizer: tf.train.adam(0.01), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
   const xs = tf.tensor4d(x, [n, ...s.exampleShape]);
