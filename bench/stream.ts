@@ -7,6 +7,11 @@
  *
  *   taskset -c 0 npx tsx bench/stream.ts [--models res8,ds_cnn,...] [--model-dir DIR] [--seconds 60] [--hop-ms 20]
  *
+ * Each model is timed with the default scoring (`auto`: shared convolutions for models ending in
+ * global average pooling, such as res8 and ds_cnn) and with `exact` scoring (every window
+ * classified on its own), in file mode (1 s chunks, `detectStream`'s 4 s blocks) and live mode
+ * (100 ms chunks, the detector's 1 s blocks).
+ *
  * `taskset -c 0` pins the run to one core (TensorFlow's thread pools then share that core).
  * Models from the registry get random weights (speed does not depend on the weights).
  */
@@ -18,7 +23,7 @@ import { createRng } from '../src/data/rng.ts';
 import { createFeaturizer } from '../src/features/featurizer.ts';
 import { deriveFeatureSettings, type FeatureSettings } from '../src/features/settings.ts';
 import { loadStreamModel } from '../src/infer/stream-model.ts';
-import { detectStream, StreamingDetector, type StreamModelInfo } from '../src/infer/stream.ts';
+import { DEFAULT_STREAM_OPTIONS, detectStream, StreamingDetector, type StreamModelInfo } from '../src/infer/stream.ts';
 import { modelNames, buildModel } from '../src/models/registry.ts';
 
 const { values: args } = parseArgs({
@@ -69,21 +74,34 @@ function naiveRtf(m: StreamModelInfo, samples: Float32Array): number {
   return samples.length / s.sampleRateHz / elapsed;
 }
 
-interface Row { model: string; params: number; liveRtf: number; rtf: number; featuresOnlyRtf: number; naiveRtf: number; windowsPerSec: number }
+interface Row {
+  model: string; params: number; scoring: string; rtf: number; liveRtf: number; exactRtf: number; exactLiveRtf: number;
+  featuresOnlyRtf: number; naiveRtf: number; windowsPerSec: number;
+}
 const rows: Row[] = [];
 
 async function measure(name: string, m: StreamModelInfo & { model: tfTypes.LayersModel }): Promise<void> {
   const s = deriveFeatureSettings(m.featureSettings);
   const samples = audio(s, seconds);
-  // Warm up (graph building, first-call allocation).
-  detectStream(m, samples.subarray(0, s.sampleRateHz * 3), { hopMs });
+  // Warm up (first-call allocation, TensorFlow's kernels prepared for each block shape).
+  const warm = samples.subarray(0, s.sampleRateHz * 10);
+  for (const chunkSamples of [s.sampleRateHz, s.sampleRateHz / 10]) {
+    detectStream(m, warm, { hopMs, chunkSamples });
+    detectStream(m, warm, { hopMs, chunkSamples, blockMs: DEFAULT_STREAM_OPTIONS.blockMs });
+  }
   let windows = 0;
-  // File mode (as `keyspot listen`): 1 s chunks, up to 50 windows per model call.
+  let scoring = '';
+  // File mode (as `keyspot listen`): 1 s chunks; default (auto) scoring, then exact.
   const elapsed = timeIt(() => {
-    windows = detectStream(m, samples, { hopMs, chunkSamples: s.sampleRateHz }).windowCount;
+    const r = detectStream(m, samples, { hopMs, chunkSamples: s.sampleRateHz });
+    windows = r.windowCount;
+    scoring = r.scoring;
   });
-  // Live mode (microphone): 100 ms chunks, 5 windows per model call.
-  const liveElapsed = timeIt(() => detectStream(m, samples, { hopMs, chunkSamples: s.sampleRateHz / 10 }));
+  const exactElapsed = timeIt(() => detectStream(m, samples, { hopMs, chunkSamples: s.sampleRateHz, scoring: 'exact' }));
+  // Live mode (microphone): 100 ms chunks, the detector's own block size.
+  const live = { hopMs, chunkSamples: s.sampleRateHz / 10, blockMs: DEFAULT_STREAM_OPTIONS.blockMs };
+  const liveElapsed = timeIt(() => detectStream(m, samples, live));
+  const exactLiveElapsed = timeIt(() => detectStream(m, samples, { ...live, scoring: 'exact' }));
   // Features alone: the detector's framing with a model that returns constant scores.
   const constant: StreamModelInfo = { ...m, model: { predict: (x: tfTypes.Tensor) => tf.zeros([x.shape[0]!, m.labels.length]) } };
   const featElapsed = timeIt(() => {
@@ -91,9 +109,13 @@ async function measure(name: string, m: StreamModelInfo & { model: tfTypes.Layer
     for (let i = 0; i < samples.length; i += s.sampleRateHz / 10) det.push(samples.subarray(i, i + s.sampleRateHz / 10));
   });
   const naive = naiveRtf(m, samples.subarray(0, Math.round(refSeconds * s.sampleRateHz)));
-  const row = { model: name, params: m.model.countParams(), rtf: seconds / elapsed, liveRtf: seconds / liveElapsed, featuresOnlyRtf: seconds / featElapsed, naiveRtf: naive, windowsPerSec: windows / elapsed };
+  const row: Row = {
+    model: name, params: m.model.countParams(), scoring, rtf: seconds / elapsed, liveRtf: seconds / liveElapsed,
+    exactRtf: seconds / exactElapsed, exactLiveRtf: seconds / exactLiveElapsed, featuresOnlyRtf: seconds / featElapsed, naiveRtf: naive, windowsPerSec: windows / elapsed,
+  };
   rows.push(row);
-  process.stdout.write(`${name.padEnd(18)} params ${String(row.params).padStart(8)}  file ${row.rtf.toFixed(1).padStart(6)}x real time (${row.windowsPerSec.toFixed(0)} windows/s)  live ${row.liveRtf.toFixed(1).padStart(6)}x  features alone ${row.featuresOnlyRtf.toFixed(0)}x  naive TF loop ${row.naiveRtf.toFixed(1)}x  -> ${(row.rtf / row.naiveRtf).toFixed(1)}x faster than naive\n`);
+  const x = (v: number) => `${v.toFixed(1).padStart(6)}x`;
+  process.stdout.write(`${name.padEnd(18)} params ${String(row.params).padStart(8)}  ${scoring.padEnd(6)} file ${x(row.rtf)} live ${x(row.liveRtf)} | exact file ${x(row.exactRtf)} live ${x(row.exactLiveRtf)} | features alone ${row.featuresOnlyRtf.toFixed(0)}x  naive TF loop ${row.naiveRtf.toFixed(1)}x  -> ${(row.rtf / row.naiveRtf).toFixed(1)}x faster than naive\n`);
 }
 
 if (args['model-dir']) {
@@ -110,7 +132,7 @@ if (args['model-dir']) {
   }
 }
 // Real-time factor of one model as a function of the hop (file mode).
-const hopSweep: { hopMs: number; rtf: number }[] = [];
+const hopSweep: { hopMs: number; rtf: number; exactRtf: number }[] = [];
 if (!args['model-dir'] && args['sweep-hops']) {
   const settings = deriveFeatureSettings({ nMels: 40 });
   const labels = Array.from({ length: 12 }, (_, i) => `c${i}`);
@@ -119,8 +141,9 @@ if (!args['model-dir'] && args['sweep-hops']) {
   const samples = audio(settings, seconds);
   for (const h of args['sweep-hops'].split(',').map(Number)) {
     const el = timeIt(() => detectStream(m, samples, { hopMs: h, chunkSamples: settings.sampleRateHz }));
-    hopSweep.push({ hopMs: h, rtf: seconds / el });
-    process.stdout.write(`${args['sweep-model']} at hop ${String(h).padStart(3)} ms: ${(seconds / el).toFixed(1)}x real time (file mode)\n`);
+    const exactEl = timeIt(() => detectStream(m, samples, { hopMs: h, chunkSamples: settings.sampleRateHz, scoring: 'exact' }));
+    hopSweep.push({ hopMs: h, rtf: seconds / el, exactRtf: seconds / exactEl });
+    process.stdout.write(`${args['sweep-model']} at hop ${String(h).padStart(3)} ms: ${(seconds / el).toFixed(1)}x real time (file mode), exact ${(seconds / exactEl).toFixed(1)}x\n`);
   }
   model.dispose();
 }

@@ -25,16 +25,15 @@ import { completeWindows, type FrameView, type WindowGrid, type WindowScorer } f
 /** Options of {@link SharedConvScorer}. */
 export interface SharedConvScorerOptions {
   /**
-   * Least new audio, ms, computed in one body call (more per call: less margin overhead, more
-   * latency). @default 1000
+   * Audio per body call, ms: positions are computed in blocks of this length (one tensor shape,
+   * so TensorFlow reuses its prepared kernels). More: less margin overhead, later decisions.
+   * @default 1000
    */
   blockMs?: number;
-  /** Most body output positions computed in one call (bounds memory on long files). @default 1024 */
-  maxBlockPositions?: number;
 }
 
 /** Defaults of {@link SharedConvScorerOptions}. */
-export const DEFAULT_SHARED_CONV_OPTIONS = Object.freeze({ blockMs: 1000, maxBlockPositions: 1024 });
+export const DEFAULT_SHARED_CONV_OPTIONS = Object.freeze({ blockMs: 1000 });
 
 /** Body output of one phase: per-position channel sums over frequency. */
 interface PhaseState {
@@ -47,12 +46,20 @@ interface PhaseState {
   posBase: number;
 }
 
+/** One body segment: frames giving positions `[phase.computedEnd, g1)` after skipping `from` margin positions. */
+interface Job {
+  phase: PhaseState;
+  g1: number;
+  from: number;
+  /** The segment's frames, frame-major. */
+  x: Float32Array;
+}
+
 /** Scores stream windows with the body computed once per position (see the module comment). */
 export class SharedConvScorer implements WindowScorer {
   private readonly split: SharedConvModel;
   private readonly grid: WindowGrid;
   private readonly blockPositions: number;
-  private readonly maxBlockPositions: number;
   private readonly phases = new Map<number, PhaseState>();
 
   /**
@@ -60,14 +67,12 @@ export class SharedConvScorer implements WindowScorer {
    * @throws ConfigError for bad options or a model whose input is not `[frames, numBins, 1]`
    */
   constructor(split: SharedConvModel, grid: WindowGrid, frameMs: number, options: SharedConvScorerOptions = {}) {
-    const { blockMs = DEFAULT_SHARED_CONV_OPTIONS.blockMs, maxBlockPositions = DEFAULT_SHARED_CONV_OPTIONS.maxBlockPositions } = options;
+    const { blockMs = DEFAULT_SHARED_CONV_OPTIONS.blockMs } = options;
     if (!Number.isFinite(blockMs) || blockMs <= 0) throw new ConfigError('blockMs', 'a number > 0', blockMs);
-    if (!Number.isInteger(maxBlockPositions) || maxBlockPositions < 1) throw new ConfigError('maxBlockPositions', 'an integer >= 1', maxBlockPositions);
     if (split.inputChannels !== 1) throw new ConfigError('model input channels', '1 (log-mel images)', split.inputChannels);
     this.split = split;
     this.grid = grid;
     this.blockPositions = Math.max(1, Math.round(blockMs / (frameMs * split.timeStrideFrames)));
-    this.maxBlockPositions = Math.max(maxBlockPositions, this.blockPositions);
     this.reset();
   }
 
@@ -93,11 +98,11 @@ export class SharedConvScorer implements WindowScorer {
     const s = this.split.timeStrideFrames;
     const m = this.split.marginPositions;
     const p = this.split.positionsPerWindow;
+    const targets = new Map<PhaseState, number>();
     for (const phase of this.phases.values()) {
-      let target: number;
+      let target = phase.computedEnd;
       if (ended) {
         // Every position a complete window of this phase needs.
-        target = phase.computedEnd;
         for (let w = nextWindow + complete - 1; w >= nextWindow && w >= nextWindow + complete - s; w--) {
           const at = this.place(w);
           if (at.phase === phase) target = Math.max(target, at.g0 + p);
@@ -105,11 +110,20 @@ export class SharedConvScorer implements WindowScorer {
       } else {
         // Positions whose right-hand margin (plus up to stride - 1 alignment frames) has arrived.
         target = Math.floor((end - phase.offset - (s - 1)) / s) - m;
-        if (target - phase.computedEnd < this.blockPositions) continue;
       }
-      while (phase.computedEnd < target) {
-        this.compute(frames, phase, Math.min(target, phase.computedEnd + this.maxBlockPositions), ended);
+      targets.set(phase, target);
+    }
+    // Rounds of one block per phase (whole blocks; a shorter last one only at the end of the
+    // stream); the phases' blocks of one round have the same length and share one body call.
+    for (;;) {
+      const jobs: Job[] = [];
+      for (const [phase, target] of targets) {
+        if (target - phase.computedEnd >= this.blockPositions || (ended && phase.computedEnd < target)) {
+          jobs.push(this.job(frames, phase, Math.min(target, phase.computedEnd + this.blockPositions), ended));
+        }
       }
+      if (jobs.length === 0) break;
+      for (const n of new Set(jobs.map((j) => j.x.length))) this.run(jobs.filter((j) => j.x.length === n));
     }
     let count = 0;
     while (count < complete) {
@@ -120,10 +134,10 @@ export class SharedConvScorer implements WindowScorer {
     return count;
   }
 
-  /** Computes positions `[phase.computedEnd, g1)` of `phase` from one body call. */
-  private compute(frames: FrameView, phase: PhaseState, g1: number, ended: boolean): void {
+  /** The segment of frames that gives positions `[phase.computedEnd, g1)` of `phase`. */
+  private job(frames: FrameView, phase: PhaseState, g1: number, ended: boolean): Job {
     const { numBins, numFrames } = this.grid;
-    const { timeStrideFrames: s, marginPositions: m, channels } = this.split;
+    const { timeStrideFrames: s, marginPositions: m } = this.split;
     const g0 = phase.computedEnd;
     const segPos = Math.max(0, g0 - m);
     const a = phase.offset + segPos * s;
@@ -139,26 +153,40 @@ export class SharedConvScorer implements WindowScorer {
     // Past the end of a finished stream: repeat the last frame as right-hand context.
     const last = frames.data.subarray((end - 1 - frames.base) * numBins, (end - frames.base) * numBins);
     for (let i = held; i < n; i++) x.set(last, i * numBins);
+    return { phase, g1, from: g0 - segPos, x };
+  }
+
+  /** Runs segments of one length through the body as one batch and appends their positions. */
+  private run(jobs: Job[]): void {
+    const { numBins } = this.grid;
+    const { channels } = this.split;
+    const n = jobs[0]!.x.length / numBins;
+    const x = new Float32Array(jobs.length * n * numBins);
+    jobs.forEach((j, i) => x.set(j.x, i * n * numBins));
     const tf = getTf();
     const out = tf.tidy(() => {
-      const y = this.split.body.predict(tf.tensor4d(x, [1, n, numBins, 1])) as ReturnType<typeof tf.tensor4d>;
-      return y.sum(2).dataSync() as Float32Array; // [positions, channels]
+      const y = this.split.body.predict(tf.tensor4d(x, [jobs.length, n, numBins, 1])) as ReturnType<typeof tf.tensor4d>;
+      return y.sum(2).dataSync() as Float32Array; // [segments, positions, channels]
     });
-    const from = g0 - segPos;
-    const keep = g1 - g0;
-    if (out.length < (from + keep) * channels) {
-      throw new ConfigError('shared body output', `at least ${from + keep} positions`, out.length / channels);
-    }
-    // Append to the phase's sums (growing the buffer as needed).
-    const used = (phase.computedEnd - phase.posBase) * channels;
-    const need = used + keep * channels;
-    if (need > phase.sums.length) {
-      const grown = new Float64Array(Math.max(need, phase.sums.length * 2));
-      grown.set(phase.sums.subarray(0, used));
-      phase.sums = grown;
-    }
-    for (let i = 0; i < keep * channels; i++) phase.sums[used + i] = out[from * channels + i]!;
-    phase.computedEnd = g1;
+    const perJob = out.length / jobs.length;
+    jobs.forEach((job, i) => {
+      const { phase, g1, from } = job;
+      const keep = g1 - phase.computedEnd;
+      if (perJob < (from + keep) * channels) {
+        throw new ConfigError('shared body output', `at least ${from + keep} positions`, perJob / channels);
+      }
+      // Append to the phase's sums (growing the buffer as needed).
+      const used = (phase.computedEnd - phase.posBase) * channels;
+      const need = used + keep * channels;
+      if (need > phase.sums.length) {
+        const grown = new Float64Array(Math.max(need, phase.sums.length * 2));
+        grown.set(phase.sums.subarray(0, used));
+        phase.sums = grown;
+      }
+      const src = i * perJob + from * channels;
+      for (let k = 0; k < keep * channels; k++) phase.sums[used + k] = out[src + k]!;
+      phase.computedEnd = g1;
+    });
   }
 
   score(_frames: FrameView, first: number, count: number): Float32Array {
