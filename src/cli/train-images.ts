@@ -67,6 +67,7 @@ export function registerTrainImages(program: Command): void {
     .option('--schedule <spec>', 'constant | piecewise:0.001,0.0001@1000,500 | step:0.5@5e | exp:0.9@1e[:staircase] (e = epochs)')
     .option('--augment <spec>', 'e.g. shift=0.1,rotation=10,zoomx=0.1,zoomy=0.1,shear=5,hflip,vflip,fill=nearest,noise=0.05 (default none)')
     .option('--seed <s>', 'seed of split, order, augmentation, initial weights, dropout (default 0)', numberFlag('--seed', 0, true))
+    .option('--split-seed <s>', 'seed of the validation/test split alone, e.g. for ensemble members (default: --seed)', numberFlag('--split-seed', 0, true))
     .option('--l1 <x>', 'L1 kernel penalty', numberFlag('--l1', 0))
     .option('--l2 <x>', 'L2 kernel penalty', numberFlag('--l2', 0))
     .option('--dropout <x>', 'dropout rate (default: the architecture\'s)', numberFlag('--dropout', 0))
@@ -89,7 +90,7 @@ export function registerTrainImages(program: Command): void {
       const flags: ImageTrainConfig = {
         dataset: opts.dataset, data: opts.data, model: opts.model, out: opts.out, epochs: opts.epochs, batchSize: opts.batchSize,
         optimizer: opts.optimizer as OptimizerName | undefined, learningRate: opts.learningRate, momentum: opts.momentum,
-        schedule: opts.schedule, augment: opts.augment, seed: opts.seed, l1: opts.l1, l2: opts.l2, dropout: opts.dropout,
+        schedule: opts.schedule, augment: opts.augment, seed: opts.seed, splitSeed: opts.splitSeed, l1: opts.l1, l2: opts.l2, dropout: opts.dropout,
         activation: opts.activation as ImageTrainConfig['activation'], initializer: opts.initializer as ImageTrainConfig['initializer'],
         batchNorm: opts.batchNorm, validationFraction: opts.validationFraction, testFraction: opts.testFraction,
         balance: opts.balance as ImageTrainConfig['balance'], earlyStopping: opts.earlyStopping,

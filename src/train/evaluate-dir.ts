@@ -75,7 +75,17 @@ export async function evaluateModelDirs(options: EvaluateModelDirsOptions): Prom
     for (const [i, l] of loaded.entries()) {
       if (!sameLabels(l.metadata.labels, meta.labels)) throw new DatasetError(`${modelDirs[i]}: labels differ from ${modelDirs[0]}'s; an ensemble needs the same labels`);
     }
-    const trained = (meta.dataset ?? {}) as { kind?: string; seed?: number; validationFraction?: number; testFraction?: number };
+    type TrainedOn = { kind?: string; seed?: number; splitSeed?: number; validationFraction?: number; testFraction?: number };
+    const splitOf = (m: ModelMetadata) => {
+      const d = (m.dataset ?? {}) as TrainedOn;
+      return JSON.stringify([d.splitSeed ?? d.seed, d.validationFraction, d.testFraction]);
+    };
+    for (const [i, l] of loaded.entries()) {
+      if (split === 'test' && splitOf(l.metadata) !== splitOf(meta)) {
+        throw new DatasetError(`${modelDirs[i]}: trained on another validation/test split than ${modelDirs[0]} (split seed and fractions ${splitOf(l.metadata)} vs ${splitOf(meta)}); its test split would include its own training images (train ensemble members with the same --split-seed)`);
+      }
+    }
+    const trained = (meta.dataset ?? {}) as TrainedOn;
     const kind = options.dataset ?? trained.kind;
     if (!kind) throw new ConfigError('dataset', 'given (the model metadata does not say which kind it was trained on)', kind);
     const predict = ensemblePredictor(loaded.map((l) => l.model));
@@ -95,7 +105,7 @@ export async function evaluateModelDirs(options: EvaluateModelDirsOptions): Prom
       const images = loadImages(kind, dataDir);
       check(images.train);
       const data = await ImageTrainingData.create(images.train, images.test, {
-        seed: trained.seed ?? 0, workers: 0,
+        seed: trained.seed ?? 0, splitSeed: trained.splitSeed ?? trained.seed ?? 0, workers: 0,
         ...(trained.validationFraction !== undefined ? { validationFraction: trained.validationFraction } : {}),
         ...(trained.testFraction !== undefined ? { testFraction: trained.testFraction } : {}),
       });

@@ -35,6 +35,8 @@ export interface ImageTrainConfig {
   /** Augmentation in the CLI form (`shift=0.1,rotation=10`). */
   augment?: string;
   seed?: number;
+  /** Seed of the validation/test split alone (ensemble members share it). @default seed */
+  splitSeed?: number;
   l1?: number;
   l2?: number;
   dropout?: number;
@@ -57,7 +59,7 @@ export interface ImageTrainConfig {
 /** Keys of {@link ImageTrainConfig} (for config files and sweep grids). */
 export const IMAGE_CONFIG_KEYS: readonly (keyof ImageTrainConfig)[] = [
   'dataset', 'data', 'model', 'out', 'epochs', 'batchSize', 'maxSteps', 'optimizer', 'learningRate', 'momentum', 'schedule',
-  'augment', 'seed', 'l1', 'l2', 'dropout', 'activation', 'initializer', 'batchNorm', 'validationFraction', 'testFraction',
+  'augment', 'seed', 'splitSeed', 'l1', 'l2', 'dropout', 'activation', 'initializer', 'batchNorm', 'validationFraction', 'testFraction',
   'balance', 'earlyStopping', 'monitor', 'resume', 'workers', 'engine',
 ];
 
@@ -108,6 +110,7 @@ export function imageConfigToOptions(c: ImageTrainConfig): TrainImagesOptions {
     modelOptions,
     data: {
       ...(c.seed !== undefined ? { seed: c.seed } : {}),
+      ...(c.splitSeed !== undefined ? { splitSeed: c.splitSeed } : {}),
       ...(c.validationFraction !== undefined ? { validationFraction: c.validationFraction } : {}),
       ...(c.testFraction !== undefined ? { testFraction: c.testFraction } : {}),
       ...(c.augment !== undefined ? { augment: parseAugment(c.augment) } : {}),

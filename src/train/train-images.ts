@@ -92,6 +92,7 @@ export async function trainImages(options: TrainImagesOptions): Promise<TrainIma
         input: { ...data.input },
         dataset: {
           kind: options.dataset, dir: options.dataDir, splits, skipped: data.skipped.length, seed,
+          splitSeed: options.data?.splitSeed ?? seed,
           validationFraction: options.data?.validationFraction ?? DEFAULT_IMAGE_DATA_OPTIONS.validationFraction,
           testFraction: options.data?.testFraction ?? DEFAULT_IMAGE_DATA_OPTIONS.testFraction,
         },

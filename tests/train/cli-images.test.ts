@@ -36,6 +36,24 @@ describe('keyspot train images / eval / sweep', () => {
     const all = JSON.parse(runCli(['eval', '--model', `${out},${out}`, '--data', data, '--split', 'all', '--json']).stdout);
     expect(all.count).toBe(120);
     expect(all.models).toHaveLength(2);
+
+    // Ensemble members: another seed with the same --split-seed holds out the same test images;
+    // a member trained on another split is refused on the test split.
+    const member = (name: string, extra: string[]) => {
+      const dir = path.join(root, 'models', name);
+      const m = runCli(['train', 'images', '--dataset', 'mnist', '--data', data, '--model', 'softmax', '--epochs', '1', '--batch-size', '8',
+        '--workers', '0', '--out', dir, '--json', ...extra]);
+      expect(m.status).toBe(0);
+      return dir;
+    };
+    const same = member('same-split', ['--seed', '5', '--split-seed', '2']);
+    const other = member('other-split', ['--seed', '5']);
+    const ens = runCli(['eval', '--model', out, same, '--data', data, '--json']);
+    expect(ens.status).toBe(0);
+    expect(JSON.parse(ens.stdout).models).toHaveLength(2);
+    const refused = runCli(['eval', '--model', out, other, '--data', data, '--json']);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toMatch(/other-split: trained on another validation\/test split than .*train ensemble members with the same --split-seed/);
   });
 
   it('trains a class folder with an unreadable file, resumes, and reports bad flags clearly', () => {

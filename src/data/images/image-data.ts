@@ -25,6 +25,11 @@ export interface ImageDataOptions {
   testFraction?: number;
   /** Seed of the split, the epoch plans and the augmentation. @default 0 */
   seed?: number;
+  /**
+   * Seed of the validation/test split alone, so models trained with different `seed`s (an
+   * ensemble) hold out the same images. @default seed
+   */
+  splitSeed?: number;
   /** Augmentation of training examples. @default none */
   augment?: ImageAugmentOptions;
   /** Class balancing of training epochs. @default 'none' */
@@ -108,6 +113,7 @@ export class ImageTrainingData implements TrainingData {
       validationFraction = DEFAULT_IMAGE_DATA_OPTIONS.validationFraction,
       testFraction = DEFAULT_IMAGE_DATA_OPTIONS.testFraction,
       seed = DEFAULT_IMAGE_DATA_OPTIONS.seed,
+      splitSeed = seed,
       augment = {},
       balance = DEFAULT_IMAGE_DATA_OPTIONS.balance,
       workers = DEFAULT_IMAGE_DATA_OPTIONS.workers,
@@ -122,7 +128,7 @@ export class ImageTrainingData implements TrainingData {
     const nTrain = imageCount(train);
     const numClasses = train.labels.length;
     const trainClasses = train.classes;
-    const parts = stratifiedSplit(trainClasses, numClasses, test ? [validationFraction] : [validationFraction, testFraction], `${seed}/split`);
+    const parts = stratifiedSplit(trainClasses, numClasses, test ? [validationFraction] : [validationFraction, testFraction], `${splitSeed}/split`);
     const splits: Record<SplitName, Int32Array> = test
       ? { validation: parts[0]!, training: parts[1]!, testing: Int32Array.from({ length: imageCount(test) }, (_, i) => nTrain + i) }
       : { validation: parts[0]!, testing: parts[1]!, training: parts[2]! };

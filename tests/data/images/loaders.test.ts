@@ -99,6 +99,24 @@ describe('ImageTrainingData', () => {
     await b.close();
   });
 
+  it('splitSeed keeps the validation split while seed changes the training batches (ensemble members)', async () => {
+    const dir = tmp();
+    writeIdxDataset(dir);
+    const { train, test } = loadImages('mnist', dir);
+    const make = (seed: number, splitSeed?: number) => ImageTrainingData.create(train, test, { seed, ...(splitSeed !== undefined ? { splitSeed } : {}), workers: 0, validationFraction: 0.25 });
+    const flat = async (d: ImageTrainingData, what: 'validation' | 'train') =>
+      (await collect(what === 'train' ? d.trainBatches(1, 64) : d.evalBatches('validation', 64))).map((b) => Array.from(b.x)).flat();
+    const a = await make(1, 7);
+    const b = await make(2, 7);
+    const c = await make(7);
+    const d = await make(2);
+    expect(await flat(a, 'validation')).toEqual(await flat(b, 'validation'));
+    expect(await flat(a, 'validation')).toEqual(await flat(c, 'validation')); // splitSeed defaults to seed
+    expect(await flat(d, 'validation')).not.toEqual(await flat(b, 'validation'));
+    expect(await flat(a, 'train')).not.toEqual(await flat(b, 'train'));
+    for (const x of [a, b, c, d]) await x.close();
+  });
+
   it('holds out a test split when there are no test files', async () => {
     const dir = tmp();
     writePngFolders(dir, ['x', 'y'], 10, 8);
