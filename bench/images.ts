@@ -3,9 +3,14 @@
  * ../shared/datasets, plus a throughput comparison of the Keras example mnist_convnet trained
  * by keyspot and by Keras (Python, /work/venv) on the same data in the same run.
  *
- *   npx tsx bench/images.ts [reference] [mnist] [fashion] [notmnist]     (default: all)
+ *   npx tsx bench/images.ts [reference] [mnist] [fashion] [notmnist] [notmnist_ensemble]     (default: all)
  *   env: BENCH_DATASETS (default ../shared/datasets), BENCH_OUT (default /tmp/keyspot-bench-images),
- *        BENCH_EPOCHS_MNIST (15), BENCH_EPOCHS_FASHION (20), BENCH_EPOCHS_NOTMNIST (40), BENCH_REF_EPOCHS (2)
+ *        BENCH_EPOCHS_MNIST (15), BENCH_EPOCHS_FASHION (20), BENCH_EPOCHS_NOTMNIST (40), BENCH_REF_EPOCHS (2),
+ *        BENCH_ENSEMBLE (5: members of the notMNIST ensemble)
+ *
+ * `notmnist_ensemble` trains the notMNIST recipe with seeds 1..N on one split (`splitSeed` 1: the
+ * same validation and test images as the single `notmnist` run, which is member 1 when present)
+ * and evaluates the average of their probabilities on the held-out test split.
  *   Long: run under `flock /tmp/keyspot-bench.lock`.
  */
 import { spawnSync } from 'node:child_process';
@@ -16,6 +21,7 @@ import { parseAugment } from '../src/augment/image.ts';
 import { ImageTrainingData } from '../src/data/images/image-data.ts';
 import { loadImages } from '../src/data/images/load-images.ts';
 import { buildModel } from '../src/models/registry.ts';
+import { evaluateModelDirs } from '../src/train/evaluate-dir.ts';
 import { evaluateModel } from '../src/train/metrics.ts';
 import { parseSchedule } from '../src/train/schedule.ts';
 import { trainImages } from '../src/train/train-images.ts';
@@ -29,9 +35,14 @@ const PYTHON = process.env.BENCH_PYTHON ?? '/work/venv/bin/python';
 
 const parts = process.argv.slice(2);
 const want = (p: string) => parts.length === 0 || parts.includes(p);
-const results: Record<string, unknown> = { backend: getBackendInfo().backend, startedAt: new Date().toISOString() };
 fs.mkdirSync(OUT, { recursive: true });
-const save = () => fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify(results, null, 2));
+// Results of earlier runs into the same folder are kept (each part replaces its own entry).
+const resultsFile = path.join(OUT, 'results.json');
+const results: Record<string, unknown> = {
+  ...(fs.existsSync(resultsFile) ? JSON.parse(fs.readFileSync(resultsFile, 'utf8')) : {}),
+  backend: getBackendInfo().backend, startedAt: new Date().toISOString(),
+};
+const save = () => fs.writeFileSync(resultsFile, JSON.stringify(results, null, 2));
 
 async function reference(): Promise<void> {
   const epochs = env('BENCH_REF_EPOCHS', 2);
@@ -64,18 +75,19 @@ async function reference(): Promise<void> {
   save();
 }
 
-interface Recipe { key: string; dataset: string; dir: string; model: string; epochs: number; augment: string; schedule: string; dropout?: number }
+interface Recipe { key: string; dataset: string; dir: string; model: string; epochs: number; augment: string; schedule: string; dropout?: number; seed?: number }
 
 async function recipe(r: Recipe): Promise<void> {
+  const seed = r.seed ?? 1;
   console.log(`${r.key}: ${r.model}, ${r.epochs} epochs, augment ${r.augment}, schedule ${r.schedule}`);
   const t0 = Date.now();
   const out = path.join(OUT, r.key);
   fs.rmSync(out, { recursive: true, force: true });
   const res = await trainImages({
     dataset: r.dataset, dataDir: path.join(DATASETS, r.dir), model: r.model, outDir: out,
-    ...(r.dropout !== undefined ? { modelOptions: { dropout: r.dropout } } : {}),
-    data: { seed: 1, validationFraction: 0.1, testFraction: 0.1, augment: parseAugment(r.augment) },
-    train: { epochs: r.epochs, batchSize: 128, optimizer: { name: 'adam', learningRate: 0.001 }, schedule: parseSchedule(r.schedule), progress: 'lines' },
+    modelOptions: { seed, ...(r.dropout !== undefined ? { dropout: r.dropout } : {}) },
+    data: { seed, splitSeed: 1, validationFraction: 0.1, testFraction: 0.1, augment: parseAugment(r.augment) },
+    train: { seed, epochs: r.epochs, batchSize: 128, optimizer: { name: 'adam', learningRate: 0.001 }, schedule: parseSchedule(r.schedule), progress: 'lines' },
     log: (l) => console.log(l),
   });
   results[r.key] = {
@@ -91,8 +103,32 @@ async function recipe(r: Recipe): Promise<void> {
   save();
 }
 
+const NOTMNIST: Recipe = { key: 'notmnist', dataset: 'notmnist', dir: 'notMNIST_small_part', model: 'cnn_bn', epochs: env('BENCH_EPOCHS_NOTMNIST', 40), augment: 'shift=0.05,rotation=5', schedule: 'exp:0.93@1e', dropout: 0.2 };
+
+async function notmnistEnsemble(): Promise<void> {
+  const n = env('BENCH_ENSEMBLE', 5);
+  const t0 = Date.now();
+  const members: string[] = [];
+  const single = path.join(OUT, 'notmnist');
+  for (let seed = 1; seed <= n; seed++) {
+    if (seed === 1 && fs.existsSync(path.join(single, 'model.json'))) {
+      members.push(single); // the single run: the same recipe, seed and split
+      continue;
+    }
+    const key = `notmnist_seed${seed}`;
+    await recipe({ ...NOTMNIST, key, seed });
+    members.push(path.join(OUT, key));
+  }
+  const ev = await evaluateModelDirs({ modelDirs: members, dataDir: path.join(DATASETS, NOTMNIST.dir), split: 'test' });
+  const memberTest = members.map((d) => JSON.parse(fs.readFileSync(path.join(d, 'metadata.json'), 'utf8')).metrics?.testAccuracy as number);
+  results.notmnist_ensemble = { members, memberTestAccuracy: memberTest, testAccuracy: ev.accuracy, count: ev.count, minutes: (Date.now() - t0) / 60000, confusion: ev.confusion };
+  console.log(JSON.stringify({ notmnist_ensemble: { testAccuracy: ev.accuracy, memberTest } }));
+  save();
+}
+
 if (want('reference')) await reference();
-if (want('notmnist')) await recipe({ key: 'notmnist', dataset: 'notmnist', dir: 'notMNIST_small_part', model: 'cnn_bn', epochs: env('BENCH_EPOCHS_NOTMNIST', 40), augment: 'shift=0.05,rotation=5', schedule: 'exp:0.93@1e', dropout: 0.2 });
+if (want('notmnist')) await recipe(NOTMNIST);
+if (want('notmnist_ensemble')) await notmnistEnsemble();
 if (want('mnist')) await recipe({ key: 'mnist', dataset: 'mnist', dir: 'mnist', model: 'cnn_bn', epochs: env('BENCH_EPOCHS_MNIST', 15), augment: 'shift=0.1,rotation=10,zoom=0.1', schedule: 'exp:0.85@1e' });
 if (want('fashion')) await recipe({ key: 'fashion', dataset: 'fashion-mnist', dir: 'fashion_mnist', model: 'cnn_bn', epochs: env('BENCH_EPOCHS_FASHION', 20), augment: 'shift=0.05,hflip', schedule: 'exp:0.88@1e' });
 results.finishedAt = new Date().toISOString();
