@@ -11,20 +11,14 @@ import { createFeaturizer } from '../../src/features/featurizer.ts';
 import { detectStream, StreamingDetector, type StreamModelInfo } from '../../src/infer/stream.ts';
 import { splitSharedConvModel } from '../../src/infer/shared-conv-model.ts';
 import { buildModel } from '../../src/models/registry.ts';
-import { TONE_FEATURES, TONE_LABELS, toneStream, trainToneModel } from './tone-model.ts';
+import { TONE_FEATURES, TONE_LABELS, TONE_WORDS, toneStream, trainToneModel } from './tone-model.ts';
 
 const tf = getTf();
 const S = TONE_FEATURES;
 let gapModel: tfTypes.LayersModel;
 let info: StreamModelInfo;
 
-const WORDS = [
-  { label: 'low', startMs: 1500 },
-  { label: 'high', startMs: 4000 },
-  { label: '_unknown_', startMs: 6500 },
-  { label: 'high', startMs: 9000 },
-  { label: 'low', startMs: 11500 },
-];
+const WORDS = TONE_WORDS.slice(0, 5);
 
 beforeAll(async () => {
   gapModel = await trainToneModel(1, 'gap');

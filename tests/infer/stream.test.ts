@@ -8,20 +8,13 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import { getTf } from '../../src/backend.ts';
 import { detectStream, StreamingDetector, type StreamModelInfo } from '../../src/infer/stream.ts';
 import { createFeaturizer } from '../../src/features/featurizer.ts';
-import { TONE_FEATURES, TONE_LABELS, toneStream, trainToneModel } from './tone-model.ts';
+import { TONE_FEATURES, TONE_LABELS, TONE_WORDS, toneStream, trainToneModel } from './tone-model.ts';
 
 const tf = getTf();
 let model: tfTypes.LayersModel;
 let info: StreamModelInfo;
 
-const WORDS = [
-  { label: 'low', startMs: 1500 },
-  { label: 'high', startMs: 4000 },
-  { label: '_unknown_', startMs: 6500 },
-  { label: 'high', startMs: 9000 },
-  { label: 'low', startMs: 11500 },
-  { label: 'low', startMs: 14000 },
-];
+const WORDS = TONE_WORDS;
 const DURATION_MS = 16000;
 /** A detection's decision comes within this long after the word's start. */
 const TOLERANCE_MS = 1000;

@@ -95,6 +95,16 @@ export async function trainToneModel(seed = 1, head: 'flatten' | 'gap' = 'flatte
   return model;
 }
 
+/** Tone words of the test streams: two keywords, an unknown word, then repeats. */
+export const TONE_WORDS: readonly { label: string; startMs: number }[] = Object.freeze([
+  { label: 'low', startMs: 1500 },
+  { label: 'high', startMs: 4000 },
+  { label: '_unknown_', startMs: 6500 },
+  { label: 'high', startMs: 9000 },
+  { label: 'low', startMs: 11500 },
+  { label: 'low', startMs: 14000 },
+]);
+
 /** A synthetic stream: faint noise with tone words at the given start times. */
 export function toneStream(durationMs: number, words: readonly { label: string; startMs: number }[], seed = 5, s: FeatureSettings = TONE_FEATURES): Float32Array {
   const rng = createRng(seed);
