@@ -180,6 +180,6 @@ export type { ImageDataOptions, ImageInputSettings } from './data/images/image-d
 export type { ImageSet } from './data/images/image-set.ts';
 export { augmentImage, warpImage, randomTransform, parseAugment, IDENTITY_TRANSFORM } from './augment/image.ts';
 export type { ImageAugmentOptions, ImageTransform, FillMode } from './augment/image.ts';
-export { curvesSpec, confusionSpec, renderSvg } from './report/plots.ts';
+export { curvesSpec, curvePanelsSpec, epochMetricRows, confusionSpec, renderSvg } from './report/plots.ts';
 export { writeTrainingReport } from './report/training-report.ts';
 export type { TrainingReportInput } from './report/training-report.ts';

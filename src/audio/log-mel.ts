@@ -7,6 +7,7 @@
 import { ConfigError } from '../errors.ts';
 import { deriveFeatureSettings, numFramesFor, type FeatureOptions, type FeatureSettings } from '../features/settings.ts';
 import { melFilterBank, type MelFilterBank } from './mel.ts';
+import { FrameFeaturizer } from './frame-featurizer.ts';
 import { RealFft } from './real-fft.ts';
 
 /** A feature matrix, frames-major: value (frame t, bin b) at `data[t * numBins + b]`. */
@@ -55,7 +56,7 @@ export function toFeatureSettings(settingsOrOptions: FeatureSettings | Partial<F
  * const logMel = new LogMel({ sampleRateHz: 16000 });
  * const { data, numFrames, numBins } = logMel.compute(clip.samples); // 98 x 40 for 1 s
  */
-export class LogMel implements Featurizer {
+export class LogMel extends FrameFeaturizer {
   readonly settings: FeatureSettings;
   readonly numFrames: number;
   readonly numBins: number;
@@ -77,6 +78,7 @@ export class LogMel implements Featurizer {
 
   /** @param settingsOrOptions derived settings or options (validated with `deriveFeatureSettings`) */
   constructor(settingsOrOptions: FeatureSettings | Partial<FeatureOptions> = {}) {
+    super();
     const s = toFeatureSettings(settingsOrOptions);
     this.settings = s;
     this.numFrames = numFramesFor(s.samplesPerClip, s);
@@ -104,20 +106,6 @@ export class LogMel implements Featurizer {
   /** Frames for a signal of `numSamples` samples. */
   numFramesFor(numSamples: number): number {
     return numFramesFor(numSamples, this.settings);
-  }
-
-  /** Log-mel of a signal of any length; `numFrames` follows from its length. */
-  compute(samples: Float32Array): FeatureMatrix {
-    const numFrames = this.numFramesFor(samples.length);
-    const data = new Float32Array(numFrames * this.numBins);
-    this.computeFrames(samples, data, 0, numFrames);
-    return { data, numFrames, numBins: this.numBins };
-  }
-
-  /** Writes one clip's `numFrames * nMels` log-mel values into `out` at `offset` (no allocation). */
-  computeInto(samples: Float32Array, out: Float32Array, offset: number): void {
-    checkInto(this, samples, out, offset);
-    this.computeFrames(samples, out, offset, this.numFrames);
   }
 
   /**
@@ -168,13 +156,3 @@ export class LogMel implements Featurizer {
   }
 }
 
-/** Checks the arguments of a `computeInto` call. */
-export function checkInto(f: Featurizer, samples: Float32Array, out: Float32Array, offset: number): void {
-  if (samples.length !== f.settings.samplesPerClip) {
-    throw new ConfigError('samples.length', `settings.samplesPerClip = ${f.settings.samplesPerClip} (pad or trim clips first)`, samples.length);
-  }
-  const need = f.numFrames * f.numBins;
-  if (!Number.isInteger(offset) || offset < 0 || offset + need > out.length) {
-    throw new ConfigError('offset', `an integer with offset + ${need} <= out.length = ${out.length}`, offset);
-  }
-}

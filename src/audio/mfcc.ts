@@ -6,7 +6,8 @@
  */
 import { ConfigError } from '../errors.ts';
 import type { FeatureOptions, FeatureSettings } from '../features/settings.ts';
-import { LogMel, checkInto, toFeatureSettings, type FeatureMatrix, type Featurizer } from './log-mel.ts';
+import { FrameFeaturizer } from './frame-featurizer.ts';
+import { LogMel, toFeatureSettings } from './log-mel.ts';
 
 /**
  * Orthonormal DCT-II matrix, row-major `numCoefficients x n`:
@@ -30,7 +31,7 @@ export function dctMatrix(numCoefficients: number, n: number): Float64Array {
  * coefficients per frame.
  * @throws ConfigError when `settings.mfcc` is 0
  */
-export class Mfcc implements Featurizer {
+export class Mfcc extends FrameFeaturizer {
   readonly settings: FeatureSettings;
   readonly numFrames: number;
   readonly numBins: number;
@@ -40,6 +41,7 @@ export class Mfcc implements Featurizer {
   private readonly melFrame: Float64Array;
 
   constructor(settingsOrOptions: FeatureSettings | Partial<FeatureOptions> = {}) {
+    super();
     const s = toFeatureSettings(settingsOrOptions);
     if (s.mfcc < 1) throw new ConfigError('mfcc', `an integer in [1, nMels=${s.nMels}] for MFCC features`, s.mfcc);
     this.settings = s;
@@ -54,19 +56,8 @@ export class Mfcc implements Featurizer {
     return this.logMel.numFramesFor(numSamples);
   }
 
-  compute(samples: Float32Array): FeatureMatrix {
-    const numFrames = this.numFramesFor(samples.length);
-    const data = new Float32Array(numFrames * this.numBins);
-    this.computeFrames(samples, data, 0, numFrames);
-    return { data, numFrames, numBins: this.numBins };
-  }
-
-  computeInto(samples: Float32Array, out: Float32Array, offset: number): void {
-    checkInto(this, samples, out, offset);
-    this.computeFrames(samples, out, offset, this.numFrames);
-  }
-
-  private computeFrames(samples: Float32Array, out: Float32Array, offset: number, numFrames: number): void {
+  /** Writes `numFrames` frames of MFCCs into `out` at `offset`. */
+  computeFrames(samples: Float32Array, out: Float32Array | Float64Array, offset: number, numFrames: number): void {
     const nMels = this.settings.nMels;
     const nCoef = this.numBins;
     const { dct, melFrame } = this;

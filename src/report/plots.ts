@@ -20,15 +20,36 @@ export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
   }
 }
 
-/** Vega-Lite spec of loss and accuracy per epoch, training vs validation, side by side. */
-export function curvesSpec(history: readonly EpochMetrics[], title = 'Training curves'): VegaLiteSpec {
-  const rows: { epoch: number; metric: string; split: string; value: number }[] = [];
+/** One plotted value of a training run: an epoch's loss or accuracy on a split. */
+export interface EpochMetricRow {
+  epoch: number;
+  metric: 'loss' | 'accuracy';
+  split: 'training' | 'validation';
+  value: number;
+  /** Run name, when several runs share a figure. */
+  run?: string;
+}
+
+/** The loss and accuracy rows of a training history (validation ones where measured). */
+export function epochMetricRows(history: readonly EpochMetrics[], run?: string): EpochMetricRow[] {
+  const rows: EpochMetricRow[] = [];
+  const add = (epoch: number, metric: EpochMetricRow['metric'], split: EpochMetricRow['split'], value: number | undefined) => {
+    if (value !== undefined) rows.push({ epoch, metric, split, value, ...(run !== undefined ? { run } : {}) });
+  };
   for (const m of history) {
-    rows.push({ epoch: m.epoch, metric: 'loss', split: 'training', value: m.loss });
-    rows.push({ epoch: m.epoch, metric: 'accuracy', split: 'training', value: m.accuracy });
-    if (m.valLoss !== undefined) rows.push({ epoch: m.epoch, metric: 'loss', split: 'validation', value: m.valLoss });
-    if (m.valAccuracy !== undefined) rows.push({ epoch: m.epoch, metric: 'accuracy', split: 'validation', value: m.valAccuracy });
+    add(m.epoch, 'loss', 'training', m.loss);
+    add(m.epoch, 'accuracy', 'training', m.accuracy);
+    add(m.epoch, 'loss', 'validation', m.valLoss);
+    add(m.epoch, 'accuracy', 'validation', m.valAccuracy);
   }
+  return rows;
+}
+
+/**
+ * Vega-Lite spec of loss and accuracy panels side by side from metric rows; `lines` maps row
+ * fields to line colour/dash (default: colour = split).
+ */
+export function curvePanelsSpec(rows: readonly EpochMetricRow[], title: string, lines: Record<string, unknown> = { color: { field: 'split', type: 'nominal', title: null } }): VegaLiteSpec {
   const panel = (metric: string) => ({
     title: metric,
     width: 300,
@@ -38,16 +59,21 @@ export function curvesSpec(history: readonly EpochMetrics[], title = 'Training c
     encoding: {
       x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1 } },
       y: { field: 'value', type: 'quantitative', title: metric, scale: { zero: false } },
-      color: { field: 'split', type: 'nominal', title: null },
+      ...lines,
     },
   });
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title,
-    data: { values: rows },
+    data: { values: [...rows] },
     hconcat: [panel('loss'), panel('accuracy')],
     config: { background: 'white' },
   };
+}
+
+/** Vega-Lite spec of loss and accuracy per epoch, training vs validation, side by side. */
+export function curvesSpec(history: readonly EpochMetrics[], title = 'Training curves'): VegaLiteSpec {
+  return curvePanelsSpec(epochMetricRows(history), title);
 }
 
 /** Vega-Lite spec of a confusion matrix (rows: true class, columns: predicted), counts in cells. */
