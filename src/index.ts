@@ -17,6 +17,7 @@ export type { MelFilterBank, MelFilterBankOptions } from './audio/mel.ts';
 export { LogMel, periodicHann } from './audio/log-mel.ts';
 export type { FeatureMatrix, Featurizer } from './audio/log-mel.ts';
 export { Mfcc, dctMatrix } from './audio/mfcc.ts';
+export { FrameFeaturizer } from './audio/frame-featurizer.ts';
 export { createFeaturizer, computeBatch } from './features/featurizer.ts';
 export { deriveFeatureSettings, DEFAULT_FEATURE_OPTIONS, FEATURE_OPTION_KEYS, numFramesFor, nextPowerOfTwo, msToSamples } from './features/settings.ts';
 export type { FeatureOptions, FeatureSettings, MelScale, MelNorm, MelTriangleDomain, LogScale } from './features/settings.ts';
