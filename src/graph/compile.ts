@@ -11,6 +11,7 @@ import { GraphUnavailableError } from './unavailable.ts';
 import { GRAPH_ADDON_FIX, loadGraphAddon, type GraphOutput, type NativeSession } from './addon.ts';
 import { GraphBuilder, type GraphVariable } from './builder.ts';
 import { LAYER_MAPPINGS, type LayerBuildContext } from './layers/index.ts';
+import type { BatchNormImpl } from './layers/mapping.ts';
 import { buildCrossEntropy, buildL1L2 } from './losses.ts';
 import { buildOptimizer, optimizerConfigFromTfjs, type GraphOptimizerConfig, type GraphOptimizerName } from './optimizers.ts';
 
@@ -43,6 +44,13 @@ export interface GraphCompileOptions {
   intraOpThreads?: number;
   /** TensorFlow inter-op threads (0: TensorFlow's default). @default 0 */
   interOpThreads?: number;
+  /**
+   * Batch statistics of BatchNormalization in training: `fused` (FusedBatchNormV3), `moments`
+   * (mean and variance ops and elementwise normalisation, as Keras does), or `auto`: fused when
+   * the channel count is a multiple of 8, else moments (measured: fused is slower for res8's 45
+   * channels, faster for ds_cnn's 64; docs/BENCHMARKS.md). @default 'auto'
+   */
+  batchNorm?: BatchNormImpl;
 }
 
 /** Defaults of {@link GraphCompileOptions}. */
@@ -57,6 +65,7 @@ export const DEFAULT_GRAPH_COMPILE_OPTIONS = {
   fromLogits: false,
   intraOpThreads: 0,
   interOpThreads: 0,
+  batchNorm: 'auto',
 } as const;
 
 /** Loss and correct-prediction count of one training step. */
@@ -183,6 +192,7 @@ export function compileTrainingStep(model: tfTypes.LayersModel, options: GraphCo
     seed = DEFAULT_GRAPH_COMPILE_OPTIONS.seed,
     fromLogits = DEFAULT_GRAPH_COMPILE_OPTIONS.fromLogits,
     intraOpThreads = DEFAULT_GRAPH_COMPILE_OPTIONS.intraOpThreads,
+    batchNorm = DEFAULT_GRAPH_COMPILE_OPTIONS.batchNorm as BatchNormImpl,
     interOpThreads = DEFAULT_GRAPH_COMPILE_OPTIONS.interOpThreads,
   } = options;
   if (loss !== 'sparseCategoricalCrossentropy' && loss !== 'categoricalCrossentropy') {
@@ -266,6 +276,7 @@ export function compileTrainingStep(model: tfTypes.LayersModel, options: GraphCo
             return b.op('ConcatV2', [{ list: [base, b.reshape(stepInt, [1], 'int64')] }, b.constI(0)], { T: 'int64', N: 2, Tidx: 'int32' });
           },
           markSoftmax: (p, logits) => softmaxLogits.set(key(p), logits),
+          batchNorm,
         };
         const outs = b.scoped(`${training ? 'train' : 'infer'}/${layer.name}`, () => mapping.build(ctx, inputs));
         out = outs[t.tensorIndex] ?? outs[0]!;

@@ -17,6 +17,8 @@ interface Case {
   optimizer?: () => tfTypes.Optimizer;
   loss?: EagerLossOptions;
   lr?: number;
+  /** Extra graph compile options (e.g. the batch-norm implementation). */
+  graph?: GraphCompileOptions;
 }
 
 function seq(inputShape: number[], layers: tfTypes.layers.Layer[]): tfTypes.LayersModel {
@@ -94,6 +96,12 @@ const cases: Case[] = [
   },
 ];
 
+// Both batch-norm implementations (auto picks moments for these channel counts, not multiples of 8).
+for (const name of ['BatchNormalization (conv and dense inputs, moving statistics), SGD', 'residual block (Add) with BatchNormalization, Adam']) {
+  const base = cases.find((c) => c.name === name)!;
+  cases.push({ ...base, name: `${name}, FusedBatchNormV3`, graph: { batchNorm: 'fused' } });
+}
+
 describe('graph training step equals eager tfjs training', () => {
   for (const c of cases) {
     it(c.name, () => {
@@ -101,7 +109,7 @@ describe('graph training step equals eager tfjs training', () => {
       const eagerModel = twin(c.build, graphModel);
       const eagerOpt = c.optimizer ? c.optimizer() : tf.train.adam(0.01);
       const options: GraphCompileOptions = {
-        optimizer: eagerOpt, labelSmoothing: c.loss?.labelSmoothing, l2: c.loss?.l2, l1: c.loss?.l1,
+        optimizer: eagerOpt, labelSmoothing: c.loss?.labelSmoothing, l2: c.loss?.l2, l1: c.loss?.l1, ...c.graph,
       };
       const lr = (eagerOpt.getConfig() as { learningRate: number }).learningRate;
       const trainer = compileTrainingStep(graphModel, options);

@@ -28,7 +28,12 @@ export interface LayerBuildContext {
   randomSeed(): GraphOutput;
   /** Records that `probabilities = softmax(logits)` so the loss can start from the logits. */
   markSoftmax(probabilities: GraphOutput, logits: GraphOutput): void;
+  /** How BatchNormalization computes batch statistics in training (`GraphCompileOptions.batchNorm`). */
+  batchNorm: BatchNormImpl;
 }
+
+/** BatchNormalization training implementation: see `GraphCompileOptions.batchNorm`. */
+export type BatchNormImpl = 'auto' | 'fused' | 'moments';
 
 /** How one tfjs layer class maps to graph operations. */
 export interface LayerMapping {

@@ -1,7 +1,9 @@
 /**
- * BatchNormalization on the last axis: FusedBatchNormV3 with batch statistics in training (and
- * the moving statistics updated the way tfjs does: moving -= (moving - batch) * (1 - momentum),
- * with the biased batch variance), and with the moving statistics in inference.
+ * BatchNormalization on the last axis. Training: batch statistics either from FusedBatchNormV3
+ * or from mean/variance ops with elementwise normalisation as Keras computes them
+ * (`GraphCompileOptions.batchNorm`; `auto` picks per layer by channel count); the moving
+ * statistics are updated the way tfjs does, with the biased batch variance. Inference:
+ * FusedBatchNormV3 with the moving statistics.
  */
 import type { GraphOutput } from '../addon.ts';
 import type { LayerBuildContext, LayerMapping } from './mapping.ts';
@@ -9,6 +11,15 @@ import type { LayerBuildContext, LayerMapping } from './mapping.ts';
 function scaleOrConst(ctx: LayerBuildContext, name: 'gamma' | 'beta', channels: number): GraphOutput {
   if (ctx.hasWeight(name)) return ctx.weight(name).value;
   return ctx.b.constF(new Array<number>(channels).fill(name === 'gamma' ? 1 : 0));
+}
+
+/** Moving statistics the way tfjs updates them: moving -= (moving - batch) * (1 - momentum). */
+function updateMoving(ctx: LayerBuildContext, batchMean: GraphOutput, biasedVariance: GraphOutput): void {
+  const { b } = ctx;
+  const decay = b.constF(1 - Number(ctx.config.momentum ?? 0.99));
+  for (const [moving, batch] of [[ctx.weight('moving_mean'), batchMean], [ctx.weight('moving_variance'), biasedVariance]] as const) {
+    ctx.addUpdate(b.assign(moving, b.sub(moving.value, b.mul(b.sub(moving.value, batch), decay))));
+  }
 }
 
 /** `BatchNormalization` (axis -1) on rank-2 or rank-4 inputs. */
@@ -39,20 +50,26 @@ export const batchNormalization: LayerMapping = {
     const beta = scaleOrConst(ctx, 'beta', channels);
     const epsilon = { __kind: 'float' as const, value: Number(config.epsilon ?? 1e-3) };
     let y: GraphOutput;
-    if (ctx.training) {
+    const moments = ctx.batchNorm === 'moments' || (ctx.batchNorm === 'auto' && channels % 8 !== 0);
+    if (ctx.training && moments) {
+      // Batch moments as Keras computes them: mean over N, H, W; the biased variance around the
+      // mean with the mean's gradient path stopped (zero anyway: the derivative of E[(x - m)^2]
+      // in m vanishes at the mean); y = x * inv + (beta - mean * inv).
+      const batchMean = b.mean(x, [0, 1, 2], true);
+      const variance = b.mean(b.op('SquaredDifference', [x, b.op('StopGradient', [batchMean], { T: 'float32' })], { T: 'float32' }), [0, 1, 2], true);
+      const inv = b.mul(b.op('Rsqrt', [b.add(variance, b.constF(epsilon.value))], { T: 'float32' }), gamma);
+      y = b.add(b.mul(x, inv), b.sub(beta, b.mul(batchMean, inv)));
+      updateMoving(ctx, b.reshape(batchMean, [channels]), b.reshape(variance, [channels]));
+    } else if (ctx.training) {
       const empty = b.constF([], [0]);
       const fused = b.opAll('FusedBatchNormV3', [x, gamma, beta, empty, empty], {
         T: 'float32', U: 'float32', epsilon, exponential_avg_factor: { __kind: 'float', value: 1 },
         data_format: 'NHWC', is_training: true,
       });
       y = fused.outputs[0]!;
-      const batchMean = fused.outputs[1]!;
       // outputs[2] is the Bessel-corrected variance; tfjs averages the biased one: * (n - 1) / n.
       const n = b.div(b.cast(b.op('Size', [x], { T: 'float32', out_type: 'int32' }), 'int32', 'float32'), b.constF(channels));
-      const biasedVar = b.mul(fused.outputs[2]!, b.div(b.sub(n, b.constF(1)), n));
-      const decay = b.constF(1 - Number(config.momentum ?? 0.99));
-      ctx.addUpdate(b.assign(movingMean, b.sub(movingMean.value, b.mul(b.sub(movingMean.value, batchMean), decay))));
-      ctx.addUpdate(b.assign(movingVar, b.sub(movingVar.value, b.mul(b.sub(movingVar.value, biasedVar), decay))));
+      updateMoving(ctx, fused.outputs[1]!, b.mul(fused.outputs[2]!, b.div(b.sub(n, b.constF(1)), n)));
     } else {
       y = b.op('FusedBatchNormV3', [x, gamma, beta, movingMean.value, movingVar.value], {
         T: 'float32', U: 'float32', epsilon, exponential_avg_factor: { __kind: 'float', value: 1 },
