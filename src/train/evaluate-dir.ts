@@ -72,17 +72,16 @@ export async function evaluateModelDirs(options: EvaluateModelDirsOptions): Prom
   try {
     for (const dir of modelDirs) loaded.push(await loadModelDir(dir));
     const meta = loaded[0]!.metadata;
-    for (const [i, l] of loaded.entries()) {
-      if (!sameLabels(l.metadata.labels, meta.labels)) throw new DatasetError(`${modelDirs[i]}: labels differ from ${modelDirs[0]}'s; an ensemble needs the same labels`);
-    }
     type TrainedOn = { kind?: string; seed?: number; splitSeed?: number; validationFraction?: number; testFraction?: number };
     const splitOf = (m: ModelMetadata) => {
       const d = (m.dataset ?? {}) as TrainedOn;
       return JSON.stringify([d.splitSeed ?? d.seed, d.validationFraction, d.testFraction]);
     };
+    const firstSplit = splitOf(meta);
     for (const [i, l] of loaded.entries()) {
-      if (split === 'test' && splitOf(l.metadata) !== splitOf(meta)) {
-        throw new DatasetError(`${modelDirs[i]}: trained on another validation/test split than ${modelDirs[0]} (split seed and fractions ${splitOf(l.metadata)} vs ${splitOf(meta)}); its test split would include its own training images (train ensemble members with the same --split-seed)`);
+      if (!sameLabels(l.metadata.labels, meta.labels)) throw new DatasetError(`${modelDirs[i]}: labels differ from ${modelDirs[0]}'s; an ensemble needs the same labels`);
+      if (split === 'test' && splitOf(l.metadata) !== firstSplit) {
+        throw new DatasetError(`${modelDirs[i]}: trained on another validation/test split than ${modelDirs[0]} (split seed and fractions ${splitOf(l.metadata)} vs ${firstSplit}); its test split would include its own training images (train ensemble members with the same --split-seed)`);
       }
     }
     const trained = (meta.dataset ?? {}) as TrainedOn;
