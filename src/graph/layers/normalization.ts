@@ -6,6 +6,7 @@
  * FusedBatchNormV3 with the moving statistics.
  */
 import type { GraphOutput } from '../addon.ts';
+import type { GraphVariable } from '../builder.ts';
 import type { LayerBuildContext, LayerMapping } from './mapping.ts';
 
 function scaleOrConst(ctx: LayerBuildContext, name: 'gamma' | 'beta', channels: number): GraphOutput {
@@ -14,12 +15,10 @@ function scaleOrConst(ctx: LayerBuildContext, name: 'gamma' | 'beta', channels: 
 }
 
 /** Moving statistics the way tfjs updates them: moving -= (moving - batch) * (1 - momentum). */
-function updateMoving(ctx: LayerBuildContext, batchMean: GraphOutput, biasedVariance: GraphOutput): void {
+function updateMoving(ctx: LayerBuildContext, pairs: readonly (readonly [GraphVariable, GraphOutput])[]): void {
   const { b } = ctx;
   const decay = b.constF(1 - Number(ctx.config.momentum ?? 0.99));
-  for (const [moving, batch] of [[ctx.weight('moving_mean'), batchMean], [ctx.weight('moving_variance'), biasedVariance]] as const) {
-    ctx.addUpdate(b.assign(moving, b.sub(moving.value, b.mul(b.sub(moving.value, batch), decay))));
-  }
+  for (const [moving, batch] of pairs) ctx.addUpdate(b.assign(moving, b.sub(moving.value, b.mul(b.sub(moving.value, batch), decay))));
 }
 
 /** `BatchNormalization` (axis -1) on rank-2 or rank-4 inputs. */
@@ -59,7 +58,7 @@ export const batchNormalization: LayerMapping = {
       const variance = b.mean(b.op('SquaredDifference', [x, b.op('StopGradient', [batchMean], { T: 'float32' })], { T: 'float32' }), [0, 1, 2], true);
       const inv = b.mul(b.op('Rsqrt', [b.add(variance, b.constF(epsilon.value))], { T: 'float32' }), gamma);
       y = b.add(b.mul(x, inv), b.sub(beta, b.mul(batchMean, inv)));
-      updateMoving(ctx, b.reshape(batchMean, [channels]), b.reshape(variance, [channels]));
+      updateMoving(ctx, [[movingMean, b.reshape(batchMean, [channels])], [movingVar, b.reshape(variance, [channels])]]);
     } else if (ctx.training) {
       const empty = b.constF([], [0]);
       const fused = b.opAll('FusedBatchNormV3', [x, gamma, beta, empty, empty], {
@@ -69,7 +68,7 @@ export const batchNormalization: LayerMapping = {
       y = fused.outputs[0]!;
       // outputs[2] is the Bessel-corrected variance; tfjs averages the biased one: * (n - 1) / n.
       const n = b.div(b.cast(b.op('Size', [x], { T: 'float32', out_type: 'int32' }), 'int32', 'float32'), b.constF(channels));
-      updateMoving(ctx, fused.outputs[1]!, b.mul(fused.outputs[2]!, b.div(b.sub(n, b.constF(1)), n)));
+      updateMoving(ctx, [[movingMean, fused.outputs[1]!], [movingVar, b.mul(fused.outputs[2]!, b.div(b.sub(n, b.constF(1)), n))]]);
     } else {
       y = b.op('FusedBatchNormV3', [x, gamma, beta, movingMean.value, movingVar.value], {
         T: 'float32', U: 'float32', epsilon, exponential_avg_factor: { __kind: 'float', value: 1 },
