@@ -33,7 +33,7 @@ function inspectFolder(dir: string): DataFolderReport {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) return report;
   report.exists = true;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name.startsWith('.') || entry.name === 'README.md') continue;
+    if (entry.name.startsWith('.') || entry.name === 'README.md' || entry.name === 'ABOUT.md') continue;
     if (entry.isDirectory()) {
       report.folders++;
       report.files += fs.readdirSync(path.join(dir, entry.name)).filter((f) => !f.startsWith('.')).length;
