@@ -17,7 +17,7 @@ import { ConfigError } from '../errors.ts';
 import { createFeaturizer, type Featurizer } from '../features/featurizer.ts';
 import { deriveFeatureSettings, type FeatureOptions, type FeatureSettings } from '../features/settings.ts';
 import { splitSharedConvModel, type SharedConvSplit } from './shared-conv-model.ts';
-import { SharedConvScorer } from './shared-conv-scorer.ts';
+import { DEFAULT_SHARED_CONV_OPTIONS, SharedConvScorer } from './shared-conv-scorer.ts';
 import { CommandRecognizer, type CommandRecognizerOptions, type Detection } from './stream-recognizer.ts';
 import { ExactWindowScorer, type WindowModel, type WindowScorer } from './window-scorer.ts';
 
@@ -51,7 +51,7 @@ export interface StreamingDetectorOptions extends CommandRecognizerOptions {
 }
 
 /** Defaults of {@link StreamingDetectorOptions} (the recognizer's are in `DEFAULT_RECOGNIZER_OPTIONS`). */
-export const DEFAULT_STREAM_OPTIONS = Object.freeze({ hopMs: 20, maxBatch: 64, scoring: 'auto' as StreamScoring, blockMs: 1000 });
+export const DEFAULT_STREAM_OPTIONS = Object.freeze({ hopMs: 20, maxBatch: 64, scoring: 'auto' as StreamScoring, blockMs: DEFAULT_SHARED_CONV_OPTIONS.blockMs });
 
 /** Splits are cached per model and window length (splitting adds nodes to the model's layers). */
 const splitCache = new WeakMap<object, Map<string, SharedConvSplit>>();
