@@ -23,14 +23,24 @@ export class ConfigError extends KeyspotError {
   }
 }
 
-/** A WAV file that cannot be decoded; the message starts with the file path when known. */
-export class WavFormatError extends KeyspotError {
+/**
+ * An audio file that cannot be decoded (any format; the base of {@link WavFormatError} and
+ * {@link FlacFormatError}, and thrown itself for an unknown or unsupported format or an unreadable
+ * file); the message starts with the file path when known.
+ */
+export class AudioFormatError extends KeyspotError {
   readonly file: string | undefined;
   constructor(reason: string, file?: string) {
     super(file ? `${file}: ${reason}` : reason);
     this.file = file;
   }
 }
+
+/** A WAV file that cannot be decoded; the message starts with the file path when known. */
+export class WavFormatError extends AudioFormatError {}
+
+/** A FLAC file that cannot be decoded; the message starts with the file path when known. */
+export class FlacFormatError extends AudioFormatError {}
 
 /** A dataset folder or file that does not have the expected layout or content. */
 export class DatasetError extends KeyspotError {}
