@@ -1,14 +1,20 @@
 /**
  * WAV reading and writing. A hand-written RIFF chunk parser (synchronous, no copies beyond the
  * output) decodes PCM 8/16/24/32-bit and IEEE float 32/64-bit, plain or WAVE_FORMAT_EXTENSIBLE,
- * any channel count (mixed down to mono by averaging the channels) and any sample rate. Every
- * malformed or unsupported file raises a {@link WavFormatError} that names the file and the fault.
- * Output is 16-bit PCM mono.
+ * any channel count (mixed down to mono by averaging the channels) and sample rates from
+ * {@link MIN_WAV_SAMPLE_RATE_HZ} to {@link MAX_WAV_SAMPLE_RATE_HZ}. Every malformed or unsupported
+ * file raises a {@link WavFormatError} that names the file and the fault, including float files
+ * holding NaN or infinite samples. Output is 16-bit PCM mono.
  */
 import fs from 'node:fs';
 import { ConfigError, WavFormatError } from '../errors.ts';
 import { writeFileAtomic, writeFileAtomicSync } from '../export/atomic-write.ts';
 import type { AudioClip } from '../types.ts';
+
+/** Lowest sample rate a WAV file may declare, Hz (below it the header is corrupt, not audio). */
+export const MIN_WAV_SAMPLE_RATE_HZ = 1000;
+/** Highest sample rate a WAV file may declare, Hz (the highest rate audio interfaces record at). */
+export const MAX_WAV_SAMPLE_RATE_HZ = 768_000;
 
 /** WAVE format codes. */
 export const WAVE_FORMAT = Object.freeze({
@@ -65,7 +71,8 @@ function formatName(code: number): string {
 
 /**
  * Parses the RIFF structure and `fmt ` chunk; returns the format and the data chunk position.
- * @throws WavFormatError for every malformed or unsupported input
+ * @throws WavFormatError for every malformed or unsupported input, including a sample rate outside
+ *   {@link MIN_WAV_SAMPLE_RATE_HZ}..{@link MAX_WAV_SAMPLE_RATE_HZ}
  */
 export function parseWavHeader(bytes: Uint8Array, file?: string): WavInfo & { dataOffset: number; dataBytes: number; blockAlign: number } {
   const fail = (reason: string): never => {
@@ -130,7 +137,9 @@ export function parseWavHeader(bytes: Uint8Array, file?: string): WavInfo & { da
           fail(`unsupported encoding: ${formatName(code)}; only PCM (8/16/24/32-bit) and IEEE float (32/64-bit) are supported`);
         }
         if (channels < 1) fail('wrong "fmt " chunk: 0 channels');
-        if (rate < 1) fail('wrong "fmt " chunk: sample rate 0 Hz');
+        if (rate < MIN_WAV_SAMPLE_RATE_HZ || rate > MAX_WAV_SAMPLE_RATE_HZ) {
+          fail(`wrong "fmt " chunk: sample rate ${rate} Hz is outside ${MIN_WAV_SAMPLE_RATE_HZ}..${MAX_WAV_SAMPLE_RATE_HZ} Hz (a corrupt header, or not audio)`);
+        }
         const okBits = code === WAVE_FORMAT.PCM ? [8, 16, 24, 32] : [32, 64];
         if (!okBits.includes(bits)) {
           fail(`unsupported encoding: ${code === WAVE_FORMAT.PCM ? 'PCM' : 'IEEE float'} with ${bits} bits per sample (supported: ${okBits.join(', ')})`);
@@ -159,13 +168,16 @@ export function parseWavHeader(bytes: Uint8Array, file?: string): WavInfo & { da
 
 /**
  * Decodes WAV bytes to a mono clip. Integer PCM is scaled to [-1, 1) as `x / 2^(bits-1)`
- * (8-bit: `(x - 128) / 128`), as soundfile and librosa do; float samples are kept as they are.
- * Several channels are mixed down by averaging them.
+ * (8-bit: `(x - 128) / 128`), as soundfile and librosa do; float samples are kept as they are
+ * (they must be finite and within the 32-bit float range). Several channels are mixed down by
+ * averaging them.
  * @param bytes the whole file
  * @param file path used in error messages
  * @throws WavFormatError naming `file` for non-WAV bytes, truncated RIFF, wrong chunk sizes, a data
  *   chunk longer than the file, zero-length data and unsupported encodings (A-law, mu-law, ADPCM,
- *   extensible with another subformat, unusual bit depths)
+ *   extensible with another subformat, unusual bit depths), a sample rate outside
+ *   {@link MIN_WAV_SAMPLE_RATE_HZ}..{@link MAX_WAV_SAMPLE_RATE_HZ}, and a float sample that is NaN,
+ *   infinite or beyond the 32-bit float range (the message gives its frame, channel and value)
  */
 export function decodeWav(bytes: Uint8Array, file?: string): AudioClip {
   const h = parseWavHeader(bytes, file);
@@ -179,6 +191,20 @@ export function decodeWav(bytes: Uint8Array, file?: string): AudioClip {
     return { samples: out, sampleRateHz: h.sampleRateHz };
   }
   const read = sampleReader(view, formatCode, bits);
+  if (formatCode === WAVE_FORMAT.IEEE_FLOAT) {
+    // Integer PCM is always finite; a float file can hold NaN or infinities, which would turn
+    // every feature computed from the clip into NaN: find the first one and refuse the file.
+    for (let i = 0, k = 0; i < numFrames; i++) {
+      for (let c = 0; c < channels; c++, k++) {
+        const v = read(k * bytesPer);
+        if (!(Math.abs(v) <= FLOAT32_MAX)) {
+          const where = channels === 1 ? `sample ${i} of ${numFrames}` : `sample ${i} of ${numFrames} (channel ${c} of ${channels})`;
+          const what = Number.isFinite(v) ? `${v}, beyond the 32-bit float range` : String(v);
+          throw new WavFormatError(`non-finite float sample: ${where} is ${what}; float WAV samples must be finite numbers`, file);
+        }
+      }
+    }
+  }
   if (channels === 1) {
     for (let i = 0; i < numFrames; i++) out[i] = read(i * bytesPer);
   } else {
@@ -191,6 +217,9 @@ export function decodeWav(bytes: Uint8Array, file?: string): AudioClip {
   }
   return { samples: out, sampleRateHz: h.sampleRateHz };
 }
+
+/** Largest finite 32-bit float. */
+const FLOAT32_MAX = 3.4028234663852886e38;
 
 function sampleReader(view: DataView, formatCode: number, bits: number): (byteOffset: number) => number {
   if (formatCode === WAVE_FORMAT.IEEE_FLOAT) {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeWav, encodeWav, readWav, readWavSync, writeWav, writeWavSync } from '../../src/audio/wav.ts';
+import { decodeWav, encodeWav, parseWavHeader, readWav, readWavSync, writeWav, writeWavSync } from '../../src/audio/wav.ts';
 import { WavFormatError } from '../../src/errors.ts';
 import { buildWav, floatBytes, intBytes } from './wav-helpers.ts';
 
@@ -131,6 +131,16 @@ describe('bad WAV input: a named error with the file path, per case', () => {
     ['zero channels', buildWav({ channels: 0, blockAlign: 0, data: new Uint8Array(4) }), /0 channels/],
     ['no data chunk', good.slice(0, 36).map((b, i) => (i === 4 ? 28 : i > 4 && i < 8 ? 0 : b)), /no "data" chunk/],
     ['big-endian RIFX', new Uint8Array([...new TextEncoder().encode('RIFX'), ...good.slice(4)]), /big-endian RIFX/],
+    ['NaN float sample', buildWav({ formatCode: 3, bitsPerSample: 32, data: floatBytes([0.5, -0.25, Number.NaN, 0.1], 32) }),
+      /non-finite float sample: sample 2 of 4 is NaN; float WAV samples must be finite numbers$/],
+    ['infinite float sample (stereo)', buildWav({ channels: 2, formatCode: 3, bitsPerSample: 32, data: floatBytes([0.5, 0.5, 0.1, -Infinity, Infinity, 0], 32) }),
+      /non-finite float sample: sample 1 of 3 \(channel 1 of 2\) is -Infinity/],
+    ['64-bit float sample beyond the 32-bit range', buildWav({ formatCode: 3, bitsPerSample: 64, data: floatBytes([1e300], 64) }),
+      /non-finite float sample: sample 0 of 1 is 1e\+300, beyond the 32-bit float range/],
+    ['absurd sample rate (3817748700 Hz)', buildWav({ data: intBytes([1, 2], 2), sampleRateHz: 3817748700 }),
+      /wrong "fmt " chunk: sample rate 3817748700 Hz is outside 1000\.\.768000 Hz/],
+    ['sample rate below 1 kHz', buildWav({ data: intBytes([1, 2], 2), sampleRateHz: 999 }), /sample rate 999 Hz is outside 1000\.\.768000 Hz/],
+    ['sample rate 0 Hz', buildWav({ data: intBytes([1, 2], 2), sampleRateHz: 0 }), /sample rate 0 Hz is outside 1000\.\.768000 Hz/],
   ];
   for (const [name, bytes, message] of cases) {
     it(name, async () => {
@@ -152,19 +162,117 @@ describe('bad WAV input: a named error with the file path, per case', () => {
     const file = path.join(dir, 'missing.wav');
     expect(() => readWavSync(file)).toThrow(new RegExp(`^${file.replace(/[/.]/g, '\\$&')}: cannot read the file: ENOENT`));
   });
-  it('fuzzed corruptions of a valid file never crash or hang: a WavFormatError or a clip', () => {
-    let seed = 12345;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
-    const base = buildWav({ channels: 2, data: intBytes(Array.from({ length: 64 }, (_, i) => i * 100), 2), extraChunks: [{ id: 'LIST', body: new Uint8Array(7) }] });
-    for (let trial = 0; trial < 2000; trial++) {
-      const b = base.slice(0, rand() < 0.3 ? Math.floor(rand() * base.length) : base.length);
-      for (let k = 0; k < 3; k++) b[Math.floor(rand() * Math.min(60, b.length))] = Math.floor(rand() * 256);
-      try {
+  /** Seeded linear congruential generator in [0, 1). */
+  function lcg(seed: number): () => number {
+    return () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  }
+  /** The clip, or the WavFormatError (any other exception fails the test). */
+  function decodeOutcome(bytes: Uint8Array): { clip?: ReturnType<typeof decodeWav>; error?: WavFormatError } {
+    try {
+      return { clip: decodeWav(bytes, 'fuzz.wav') };
+    } catch (e) {
+      if (e instanceof WavFormatError) return { error: e };
+      throw e;
+    }
+  }
+  const stereo = buildWav({ channels: 2, data: intBytes(Array.from({ length: 64 }, (_, i) => i * 100), 2), extraChunks: [{ id: 'LIST', body: new Uint8Array(7) }] });
+
+  it('every truncation of a valid file is a WavFormatError naming the file', () => {
+    for (let n = 0; n < stereo.length; n++) {
+      const { error } = decodeOutcome(stereo.slice(0, n));
+      expect(error, `cut to ${n} bytes`).toBeInstanceOf(WavFormatError);
+      expect(error!.message).toMatch(/^fuzz\.wav: (not a WAV file|truncated RIFF|data chunk claims|no "data" chunk)/);
+    }
+  });
+
+  it('random header field values: decoded exactly when valid, the matching error otherwise', () => {
+    const rand = lcg(12345);
+    const mono = buildWav({ data: intBytes([16384, -16384, 8192, 0], 2) });
+    const setField = (offset: number, bytes: 2 | 4, value: number) => {
+      const b = mono.slice();
+      const v = new DataView(b.buffer);
+      if (bytes === 2) v.setUint16(offset, value, true);
+      else v.setUint32(offset, value, true);
+      return b;
+    };
+    const rates = [0, 999, 1000, 768000, 768001, 3817748700, 0xffffffff, ...Array.from({ length: 300 }, () => Math.floor(rand() * 2 ** 32)), ...Array.from({ length: 300 }, () => Math.floor(rand() * 800000))];
+    for (const rate of rates) {
+      const b = setField(24, 4, rate);
+      if (rate >= 1000 && rate <= 768000) {
         const c = decodeWav(b, 'fuzz.wav');
-        expect(c.samples.length).toBeGreaterThan(0);
+        expect(c.sampleRateHz).toBe(rate);
+        expect(Array.from(c.samples)).toEqual([0.5, -0.5, 0.25, 0]);
+      } else {
+        expect(() => decodeWav(b, 'fuzz.wav')).toThrow(new RegExp(`^fuzz\\.wav: wrong "fmt " chunk: sample rate ${rate} Hz is outside 1000\\.\\.768000 Hz`));
+      }
+    }
+    for (let k = 0; k < 300; k++) {
+      const channels = k < 3 ? k : Math.floor(rand() * 65536);
+      const b = setField(22, 2, channels);
+      if (channels === 1) expect(decodeWav(b, 'fuzz.wav').samples).toHaveLength(4);
+      else if (channels === 0) expect(() => decodeWav(b, 'fuzz.wav')).toThrow(/^fuzz\.wav: wrong "fmt " chunk: 0 channels$/);
+      else expect(() => decodeWav(b, 'fuzz.wav')).toThrow(`fuzz.wav: wrong "fmt " chunk: block align 2, expected channels x bytes per sample = ${channels * 2}`);
+    }
+    for (let k = 0; k < 300; k++) {
+      const code = [1, 3, 0xfffe][k] ?? Math.floor(rand() * 65536);
+      const b = setField(20, 2, code);
+      if (code === 1) expect(decodeWav(b, 'fuzz.wav').samples).toHaveLength(4);
+      else if (code === 3) expect(() => decodeWav(b, 'fuzz.wav')).toThrow(/^fuzz\.wav: unsupported encoding: IEEE float with 16 bits per sample/);
+      else if (code === 0xfffe) expect(() => decodeWav(b, 'fuzz.wav')).toThrow(/^fuzz\.wav: wrong "fmt " chunk size 16 for WAVE_FORMAT_EXTENSIBLE/);
+      else expect(() => decodeWav(b, 'fuzz.wav')).toThrow(new RegExp(`^fuzz\\.wav: unsupported encoding: .*format code 0x${code.toString(16).padStart(4, '0')}`));
+    }
+  });
+
+  it('random bytes in float sample data: exact samples, or an error at the first non-finite one', () => {
+    const rand = lcg(777);
+    const frames = 32;
+    const base = buildWav({ channels: 2, formatCode: 3, bitsPerSample: 32, data: floatBytes(Array.from({ length: 2 * frames }, (_, i) => Math.sin(i) * 0.5), 32) });
+    const dataOffset = base.length - 8 * frames;
+    let rejected = 0;
+    for (let trial = 0; trial < 500; trial++) {
+      const b = base.slice();
+      // Exponent bytes set to 0x7f/0xff make NaN or infinities; other bytes give finite values.
+      for (let k = 0; k < 3; k++) b[dataOffset + Math.floor(rand() * 8 * frames)] = rand() < 0.5 ? 0x7f | (rand() < 0.5 ? 0x80 : 0) : Math.floor(rand() * 256);
+      const values = new Float32Array(b.slice(dataOffset).buffer);
+      const bad = values.findIndex((v) => !Number.isFinite(v));
+      const { clip, error } = decodeOutcome(b);
+      if (bad < 0) {
+        expect(error).toBeUndefined();
+        expect(clip!.samples).toEqual(Float32Array.from({ length: frames }, (_, i) => (values[2 * i]! + values[2 * i + 1]!) / 2));
+      } else {
+        rejected++;
+        const channel = bad % 2;
+        const frame = (bad - channel) / 2;
+        expect(error?.message).toBe(`fuzz.wav: non-finite float sample: sample ${frame} of ${frames} (channel ${channel} of 2) is ${values[bad]}; float WAV samples must be finite numbers`);
+      }
+    }
+    expect(rejected).toBeGreaterThan(50);
+    expect(rejected).toBeLessThan(450);
+  });
+
+  it('random header bytes: decodeWav fails exactly when parseWavHeader does, else returns its frames', () => {
+    const rand = lcg(12345);
+    for (let trial = 0; trial < 2000; trial++) {
+      const b = stereo.slice();
+      for (let k = 0; k < 3; k++) b[Math.floor(rand() * 60)] = Math.floor(rand() * 256);
+      let header: ReturnType<typeof parseWavHeader> | undefined;
+      let headerError = '';
+      try {
+        header = parseWavHeader(b, 'fuzz.wav');
       } catch (e) {
         expect(e).toBeInstanceOf(WavFormatError);
+        headerError = (e as Error).message;
       }
+      if (!header) {
+        expect(() => decodeWav(b, 'fuzz.wav')).toThrow(headerError);
+        continue;
+      }
+      const c = decodeWav(b, 'fuzz.wav');
+      expect(c.sampleRateHz).toBe(header.sampleRateHz);
+      expect(c.sampleRateHz).toBeGreaterThanOrEqual(1000);
+      expect(c.sampleRateHz).toBeLessThanOrEqual(768000);
+      expect(c.samples).toHaveLength(header.numFrames);
+      expect(c.samples.every((v) => Math.abs(v) <= 1)).toBe(true);
     }
   });
 });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SpeechCommandsData, type SpeechCommandsDataOptions } from '../../src/data/speech-commands-data.ts';
 import type { Batch } from '../../src/types.ts';
 import { ROOT } from '../helpers/cli.ts';
+import { buildWav } from '../audio/wav-helpers.ts';
 import { tinyCopy, tinySpeechCommands } from './fixture.ts';
 
 let dir = '';
@@ -86,15 +87,19 @@ describe('SpeechCommandsData', () => {
     expect(weights[0]! * 4).toBeCloseTo(weights[2]! * 6, 4);
   });
 
-  it('skips and counts corrupt WAVs', async () => {
+  it('skips and counts corrupt WAVs, including a float WAV holding NaN', async () => {
     dir = await tinyCopy();
     try {
       fs.writeFileSync(path.join(dir, 'yes', 'deadbeef_nohash_0.wav'), 'not a wav at all');
       fs.writeFileSync(path.join(dir, 'no', 'deadbeef_nohash_1.wav'), Buffer.alloc(20));
+      const nan = Float32Array.from({ length: 1600 }, (_, i) => (i === 7 ? Number.NaN : Math.sin(i / 5) * 0.3));
+      fs.writeFileSync(path.join(dir, 'up', 'deadbeef_nohash_2.wav'), buildWav({ formatCode: 3, bitsPerSample: 32, data: new Uint8Array(nan.buffer) }));
       const d = await open();
-      expect(d.skipped).toHaveLength(2);
+      expect(d.skipped).toHaveLength(3);
       expect(d.skipped[0]).toMatch(/deadbeef_nohash_1.wav: /);
+      expect(d.skipped.filter((s) => /up\/deadbeef_nohash_2\.wav: non-finite float sample: sample 7 of 1600 is NaN/.test(s))).toHaveLength(1);
       expect(d.composition().training.yes).toBe(6);
+      expect(d.composition().training.up).toBe(6);
     } finally {
       dir = await tinySpeechCommands();
     }
