@@ -12,8 +12,9 @@ import { synthesizeDataset } from '../data/synth.ts';
 import { formatDoctor, runDoctor } from '../doctor.ts';
 import { ConfigError } from '../errors.ts';
 import { DEFAULT_KWS_RECIPE } from '../kws/recipe.ts';
-import { trainKws } from '../kws/train-kws.ts';
+import { defaultKwsCheckpointDir, trainKws } from '../kws/train-kws.ts';
 import { autoProgressMode } from '../train/progress.ts';
+import { exitOnInterrupt } from './interrupt.ts';
 import { printJson, runAction } from './output.ts';
 import { defaultNoiseDir, formatTrainKws, loadProgressPrinter, trainKwsJson } from './train-kws.ts';
 
@@ -42,6 +43,7 @@ export function registerStart(program: Command): void {
     .description('the main job (npm start): synthesize the default dataset if speech_commands/ is empty, train a keyword model, evaluate it, export it to models/kws/')
     .option('--root <dir>', 'project folder holding speech_commands/, background_noise/, models/', '.')
     .option('--epochs <n>', `epochs (default: ${START_SYNTH_EPOCHS} on synthesized data, ${DEFAULT_KWS_RECIPE.epochs} on real data)`)
+    .option('--resume', 'continue a killed or interrupted training from its last checkpoint (models/.kws.checkpoints; same flags); Ctrl-C prints this command')
     .option('--json', 'print the result as one JSON document')
     .action((opts) => runAction(opts.json, async () => {
       const log = (text: string) => { if (!opts.json) process.stdout.write(`${text}\n`); };
@@ -69,6 +71,7 @@ export function registerStart(program: Command): void {
         if (!Number.isInteger(epochs) || epochs < 1) throw new ConfigError('--epochs', 'an integer >= 1', opts.epochs);
       }
       log(`training ${DEFAULT_KWS_RECIPE.model} for ${epochs} epochs (the default recipe of \`keyspot train kws\`)...`);
+      const uninstall = exitOnInterrupt({ checkpointDir: defaultKwsCheckpointDir(outDir) });
       const result = await trainKws({
         dataDir,
         noiseDir: defaultNoiseDir(dataDir),
@@ -76,7 +79,8 @@ export function registerStart(program: Command): void {
         recipe: synthesized ? { epochs, batchSize: START_SYNTH_BATCH_SIZE } : { epochs },
         progress: autoProgressMode(Boolean(opts.json)),
         onLoadProgress: opts.json ? undefined : loadProgressPrinter(),
-      });
+        resume: Boolean(opts.resume),
+      }).finally(uninstall);
       if (opts.json) {
         printJson({ synthesized, dataDir: path.resolve(dataDir), ...trainKwsJson(result) });
         return 0;

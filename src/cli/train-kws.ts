@@ -1,6 +1,7 @@
 /**
  * `keyspot train kws`: trains a keyword recognizer with the default recipe (src/kws/recipe.ts),
  * keeps the best validation epoch, evaluates the test split and exports the model folder.
+ * Checkpoints every epoch; `--resume` continues a killed run, Ctrl-C prints the resume command.
  * Parsing only; the work is `trainKws`.
  */
 import fs from 'node:fs';
@@ -10,9 +11,10 @@ import { findBackgroundNoiseDir } from '../data/speech-commands.ts';
 import { ConfigError } from '../errors.ts';
 import { formatKeywordEvaluation } from '../kws/class-metrics.ts';
 import { DEFAULT_KWS_RECIPE, DEFAULT_KWS_WORDS, getRecipe, KWS_RECIPES, type KwsRecipe } from '../kws/recipe.ts';
-import { DEFAULT_KWS_OUT_DIR, DEFAULT_KWS_SEED, trainKws, type TrainKwsResult } from '../kws/train-kws.ts';
+import { DEFAULT_KWS_OUT_DIR, DEFAULT_KWS_SEED, defaultKwsCheckpointDir, trainKws, type TrainKwsResult } from '../kws/train-kws.ts';
 import { modelNames } from '../models/registry.ts';
 import { autoProgressMode } from '../train/progress.ts';
+import { exitOnInterrupt, latestCheckpointEpoch } from './interrupt.ts';
 import { printJson, runAction } from './output.ts';
 
 function parseIntOption(flag: string, text: string, min: number): number {
@@ -87,6 +89,8 @@ export function registerTrainKws(program: Command): void {
     .option('--out <dir>', 'model folder to write (replaced atomically)', DEFAULT_KWS_OUT_DIR)
     .option('--workers <n>', 'feature worker threads (0: in the main thread)')
     .option('--engine <engine>', 'training engine: auto (graph when supported), graph, eager', 'auto')
+    .option('--checkpoint-dir <dir>', 'folder of the per-epoch checkpoints (default: beside --out, models/kws -> models/.kws.checkpoints); removed once the model folder is written')
+    .option('--resume', 'continue a killed or interrupted run from its last checkpoint (same flags; the final weights equal an uninterrupted run\'s); Ctrl-C prints this command')
     .option('--json', 'print the result as one JSON document')
     .action((opts) => runAction(opts.json, async () => {
       const base = getRecipe(opts.recipe);
@@ -111,6 +115,9 @@ export function registerTrainKws(program: Command): void {
       if (!['auto', 'graph', 'eager'].includes(opts.engine)) throw new ConfigError('--engine', "'auto', 'graph' or 'eager'", opts.engine);
       const words = opts.words.split(',').map((w) => w.trim()).filter((w) => w.length > 0);
       const progress = autoProgressMode(Boolean(opts.json));
+      const checkpointDir = path.resolve(opts.checkpointDir ?? defaultKwsCheckpointDir(opts.out));
+      if (opts.resume && latestCheckpointEpoch(checkpointDir) === null) process.stderr.write(`--resume: no checkpoint in ${checkpointDir}, training from the start\n`);
+      const uninstall = exitOnInterrupt({ checkpointDir });
       const result = await trainKws({
         dataDir: opts.data,
         noiseDir: opts.noise ?? defaultNoiseDir(opts.data),
@@ -121,8 +128,10 @@ export function registerTrainKws(program: Command): void {
         progress,
         workers: opts.workers === undefined ? undefined : parseIntOption('--workers', opts.workers, 0),
         engine: opts.engine as 'auto' | 'graph' | 'eager',
+        checkpointDir,
+        resume: Boolean(opts.resume),
         onLoadProgress: opts.json ? undefined : loadProgressPrinter(),
-      });
+      }).finally(uninstall);
       if (opts.json) printJson(trainKwsJson(result));
       else process.stdout.write(`${formatTrainKws(result)}\n`);
     }));

@@ -4,8 +4,12 @@
  * accuracy each epoch, best epoch kept), evaluates the test split, and exports the model folder
  * atomically: `model.json` + `weights.bin`, `metadata.json` (labels, full feature settings, sample
  * rate, clip length, training data summary and metrics, keyspot version), `report.md`,
- * `curves.svg`, `confusion.svg`.
+ * `curves.svg`, `confusion.svg`. Every epoch is checkpointed (by default in
+ * `<parent>/.<name>.checkpoints/` beside the output folder, removed once the model folder is
+ * written); `resume` continues a killed run from its last checkpoint and ends with the same
+ * weights, bit for bit, as an uninterrupted run (resuming with other settings fails, naming them).
  */
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { withSpecAugment } from '../augment/spec-augment.ts';
@@ -14,6 +18,7 @@ import { ConfigError } from '../errors.ts';
 import { writeDirAtomic, writeFileSynced } from '../export/atomic-write.ts';
 import { METADATA_FILE, MODEL_JSON_FILE, modelDirWriter, type ModelMetadata } from '../export/model-dir.ts';
 import { buildModel } from '../models/registry.ts';
+import { CheckpointMismatchError, readLatestCheckpointState, removeCheckpoints, settingsDifferences } from '../train/checkpoint.ts';
 import { evaluateModel } from '../train/metrics.ts';
 import type { ProgressMode, TrainProgress } from '../train/progress.ts';
 import { train } from '../train/trainer.ts';
@@ -28,6 +33,16 @@ import { confusionSvg, curvesSvg, REPORT_FILES, reportMarkdown } from './report-
 export const DEFAULT_KWS_OUT_DIR = 'models/kws';
 /** Default seed of `train kws`. */
 export const DEFAULT_KWS_SEED = 1;
+
+/**
+ * The default checkpoint folder of an output folder: a hidden sibling, `models/kws` ->
+ * `models/.kws.checkpoints` (beside the output so it is on the same disk, hidden so it never
+ * looks like a model folder).
+ */
+export function defaultKwsCheckpointDir(outDir: string): string {
+  const abs = path.resolve(outDir);
+  return path.join(path.dirname(abs), `.${path.basename(abs)}.checkpoints`);
+}
 
 /** Options of {@link trainKws}. */
 export interface TrainKwsOptions {
@@ -53,6 +68,31 @@ export interface TrainKwsOptions {
   onEpochEnd?: (m: EpochMetrics) => void | Promise<void>;
   /** Training engine (src/graph): `auto` graph when supported else eager with a message. @default 'auto' */
   engine?: 'auto' | 'graph' | 'eager';
+  /**
+   * Folder of the per-epoch checkpoints (written atomically after every epoch; removed, with
+   * anything else the checkpointer wrote there, once the model folder is written); `false`: none.
+   * @default {@link defaultKwsCheckpointDir}(outDir), e.g. `models/.kws.checkpoints`
+   */
+  checkpointDir?: string | false;
+  /**
+   * Continue from the latest checkpoint in `checkpointDir` (the run starts from scratch when
+   * there is none). The data, words, seed and recipe must be those of the checkpoint.
+   * @default false
+   */
+  resume?: boolean;
+  /**
+   * Called once with the freshly built model before training (e.g. to load a backbone's
+   * weights; a resumed run then takes the checkpoint's weights). @default none
+   */
+  initModel?: (model: tfTypes.LayersModel) => void | Promise<void>;
+  /** Extra top-level fields of `metadata.json` (e.g. provenance). @default none */
+  extraMetadata?: Record<string, unknown>;
+  /**
+   * Called with the trained model before the model folder is written (inside its temporary
+   * folder `tmpDir`, where extra files may be written): returns extra metadata fields and a
+   * markdown section put before the training report. @default none
+   */
+  finalize?: (ctx: { model: tfTypes.LayersModel; data: SpeechCommandsData; tmpDir: string; metadata: ModelMetadata }) => Promise<{ metadata?: Record<string, unknown>; report?: string } | void>;
 }
 
 /** What {@link trainKws} returns. */
@@ -97,20 +137,64 @@ export function resolveRecipe(overrides: Partial<KwsRecipe> = {}, base: Readonly
 }
 
 /**
+ * What a checkpoint of {@link trainKws} must match to be resumed: everything that changes the
+ * weights (data and noise folders, words, seed, the whole recipe); not the worker count, the
+ * progress display or the output folder.
+ */
+function optionSettings(o: { dataDir: string; noiseDir?: string; words: readonly string[]; seed: number; recipe: KwsRecipe }): Record<string, unknown> {
+  return {
+    dataDir: path.resolve(o.dataDir),
+    noiseDir: o.noiseDir === undefined ? null : path.resolve(o.noiseDir),
+    words: [...o.words],
+    seed: o.seed,
+    recipe: JSON.parse(JSON.stringify(o.recipe)) as unknown,
+  };
+}
+
+/** What the opened data adds to {@link optionSettings}: labels, shapes, split sizes and a hash of the file lists. */
+function dataSettings(data: SpeechCommandsData): Record<string, unknown> {
+  const hash = createHash('sha256');
+  for (const c of data.index.clips) hash.update(`${c.split}\t${c.relPath}\n`);
+  for (const f of data.noiseFiles) hash.update(`noise\t${path.basename(f)}\n`);
+  return {
+    labels: [...data.labels],
+    exampleShape: [...data.exampleShape],
+    trainingExamplesPerEpoch: data.splitSize('training'),
+    validationExamples: data.splitSize('validation'),
+    filesSha256: hash.digest('hex'),
+  };
+}
+
+/**
  * Trains, evaluates and exports a keyword model.
  * @throws DatasetError for a missing/empty data folder, missing words or noise
  * @throws ConfigError for bad recipe values
+ * @throws CheckpointMismatchError when `resume` finds a checkpoint written with other settings
+ *   (checked before the audio is decoded, and again with the data's file lists)
  */
 export async function trainKws(options: TrainKwsOptions): Promise<TrainKwsResult> {
   const {
     dataDir, noiseDir, words = DEFAULT_KWS_WORDS, outDir = DEFAULT_KWS_OUT_DIR, seed = DEFAULT_KWS_SEED,
-    progress = 'none', onLoadProgress, workers, onEpochEnd, engine,
+    progress = 'none', onLoadProgress, workers, onEpochEnd, engine, resume = false,
   } = options;
+  const checkpointDir = options.checkpointDir === false ? undefined : path.resolve(options.checkpointDir ?? defaultKwsCheckpointDir(outDir));
+  if (resume && !checkpointDir) throw new ConfigError('resume', 'used with a checkpointDir (not false)', resume);
   if (!Number.isInteger(seed) || seed < 0) throw new ConfigError('seed', 'an integer >= 0', seed);
   const recipe = resolveRecipe(options.recipe);
   if (!Number.isInteger(recipe.epochs) || recipe.epochs < 1) throw new ConfigError('epochs', 'an integer >= 1', recipe.epochs);
   if (!Number.isInteger(recipe.batchSize) || recipe.batchSize < 1) throw new ConfigError('batchSize', 'an integer >= 1', recipe.batchSize);
   if (!(recipe.selectBestAfter >= 0 && recipe.selectBestAfter < 1)) throw new ConfigError('selectBestAfter', 'a number in [0, 1)', recipe.selectBestAfter);
+  const settings = optionSettings({ dataDir, noiseDir, words, seed, recipe });
+  if (resume && checkpointDir) {
+    // Fail before minutes of decoding when the options already differ.
+    const latest = await readLatestCheckpointState(checkpointDir);
+    const saved = latest?.state.settings as Record<string, unknown> | undefined;
+    if (latest) {
+      const { data: _data, ...savedOptions } = saved ?? {};
+      const differences = saved === undefined ? ['settings: not recorded in the checkpoint'] : settingsDifferences(savedOptions, settings);
+      if (differences.length > 0) throw new CheckpointMismatchError(latest.path, differences);
+    }
+  }
 
   const data = await SpeechCommandsData.open({
     dataDir,
@@ -129,6 +213,7 @@ export async function trainKws(options: TrainKwsOptions): Promise<TrainKwsResult
   try {
     const trainingData = withSpecAugment(data, recipe.specAugment, seed);
     model = buildModel(recipe.model, data.exampleShape, data.labels.length, { seed, ...recipe.modelOptions });
+    await options.initModel?.(model);
     const stepsPerEpoch = data.batchesPerEpoch(recipe.batchSize);
     const totalSteps = stepsPerEpoch * recipe.epochs;
     const baseRate = recipe.optimizer.learningRate ?? 0.001;
@@ -146,6 +231,9 @@ export async function trainKws(options: TrainKwsOptions): Promise<TrainKwsResult
       progress,
       onEpochEnd,
       engine,
+      checkpointDir,
+      checkpointSettings: checkpointDir ? { ...settings, data: dataSettings(data) } : undefined,
+      resume,
     });
     const history = result.history;
     const trainSec = history.reduce((a, m) => a + m.durationSec, 0);
@@ -211,12 +299,17 @@ export async function trainKws(options: TrainKwsOptions): Promise<TrainKwsResult
     const trainedModel = model;
     await writeDirAtomic(absOut, async (tmp) => {
       await trainedModel.save(modelDirWriter(tmp));
-      await writeFileSynced(path.join(tmp, REPORT_FILES.report), report);
+      Object.assign(metadata, options.extraMetadata);
+      const extra = await options.finalize?.({ model: trainedModel, data, tmpDir: tmp, metadata });
+      if (extra?.metadata) Object.assign(metadata, extra.metadata);
+      await writeFileSynced(path.join(tmp, REPORT_FILES.report), extra?.report ? `${extra.report}\n${report}` : report);
       await writeFileSynced(path.join(tmp, REPORT_FILES.curves), curvesSvg(history, `${recipe.model}: accuracy and loss per epoch`));
       await writeFileSynced(path.join(tmp, REPORT_FILES.confusion), confusionSvg(test ?? keywordEvaluation(data.labels.map(() => data.labels.map(() => 0)), data.labels), `${recipe.model}: test split`));
       // metadata.json last: a folder with metadata is complete.
       await writeFileSynced(path.join(tmp, METADATA_FILE), `${JSON.stringify(metadata, null, 2)}\n`);
     });
+    // The model folder is complete: its checkpoints are no longer needed.
+    if (checkpointDir) await removeCheckpoints(checkpointDir);
     return {
       outDir: absOut,
       files: {

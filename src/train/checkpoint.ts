@@ -2,13 +2,16 @@
  * Training checkpoints: after every epoch the trainer writes `<dir>/epoch-NNNN/` atomically
  * (temporary folder, then rename) holding the model weights, the optimizer state, the
  * early-stopping best weights and `state.json` (epoch, step, RNG state, metrics); then it
- * points `<dir>/latest` at it (atomic file replace) and removes older checkpoints.
+ * points `<dir>/latest` at it (atomic file replace) and removes older checkpoints. A checkpoint
+ * can record the settings it was made with (`state.settings`, any JSON); resuming with other
+ * settings fails with {@link CheckpointMismatchError} naming each difference
+ * ({@link settingsDifferences}).
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { getTf } from '../backend.ts';
-import { DatasetError } from '../errors.ts';
+import { DatasetError, formatValue, KeyspotError } from '../errors.ts';
 import { writeDirAtomic, writeFileAtomic, writeFileSynced } from '../export/atomic-write.ts';
 
 /** A named tensor list (weights in a fixed order). */
@@ -29,6 +32,46 @@ export interface CheckpointState {
   [key: string]: unknown;
 }
 
+/** Prefix of checkpoint folder names (`epoch-0003`). */
+export const CHECKPOINT_PREFIX = 'epoch-';
+
+/**
+ * Resuming from a checkpoint written with other settings (seed, epochs, words, model ...) than
+ * the current ones; the message names every difference and the checkpoint folder.
+ */
+export class CheckpointMismatchError extends KeyspotError {
+  /** The differences, `path: <checkpoint value> in the checkpoint, <value> now`. */
+  readonly differences: readonly string[];
+  constructor(checkpoint: string, differences: readonly string[]) {
+    super(`${checkpoint}: cannot resume, the checkpoint was written with other settings: ${differences.join('; ')}. `
+      + 'Resume with the settings of the checkpoint, or start over without --resume (or delete the checkpoint folder).');
+    this.differences = Object.freeze([...differences]);
+  }
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * The differences between two JSON settings trees, one line per differing leaf path
+ * (`recipe.epochs: 4 in the checkpoint, 5 now`); objects are compared key by key, anything else
+ * (numbers, strings, arrays) by its JSON text. Keys whose value is `undefined` count as absent.
+ * @param saved the settings recorded in a checkpoint
+ * @param current the settings of this run
+ * @param prefix path of the trees (for the recursion) @default ''
+ * @returns an empty list when they are equal
+ */
+export function settingsDifferences(saved: unknown, current: unknown, prefix = ''): string[] {
+  if (isPlainObject(saved) && isPlainObject(current)) {
+    const keys = [...new Set([...Object.keys(saved), ...Object.keys(current)])].sort();
+    return keys.flatMap((k) => settingsDifferences(saved[k], current[k], prefix ? `${prefix}.${k}` : k));
+  }
+  const text = (v: unknown) => (v === undefined ? 'absent' : formatValue(v));
+  if (JSON.stringify(saved) === JSON.stringify(current)) return [];
+  return [`${prefix || 'settings'}: ${text(saved)} in the checkpoint, ${text(current)} now`];
+}
+
 /** Tensor groups of a checkpoint (`model`, `optimizer`, `best` ...), each an ordered list. */
 export type CheckpointTensors = Record<string, NamedTensors>;
 
@@ -41,7 +84,7 @@ async function writeGroup(dir: string, group: string, tensors: NamedTensors): Pr
 
 /** Writes checkpoint `epoch` atomically under `dir` and makes it the latest; older ones are removed. */
 export async function saveCheckpoint(dir: string, state: CheckpointState, tensors: CheckpointTensors): Promise<string> {
-  const name = `epoch-${String(state.epoch).padStart(4, '0')}`;
+  const name = `${CHECKPOINT_PREFIX}${String(state.epoch).padStart(4, '0')}`;
   const target = path.join(dir, name);
   await fs.mkdir(dir, { recursive: true });
   await writeDirAtomic(target, async (tmp) => {
@@ -50,7 +93,7 @@ export async function saveCheckpoint(dir: string, state: CheckpointState, tensor
   });
   await writeFileAtomic(path.join(dir, LATEST_FILE), `${name}\n`);
   for (const entry of await fs.readdir(dir)) {
-    if (entry.startsWith('epoch-') && entry !== name) await fs.rm(path.join(dir, entry), { recursive: true, force: true });
+    if (entry.startsWith(CHECKPOINT_PREFIX) && entry !== name) await fs.rm(path.join(dir, entry), { recursive: true, force: true });
   }
   return target;
 }
@@ -61,6 +104,46 @@ export interface LoadedCheckpoint {
   tensors: CheckpointTensors;
   /** Folder it was read from. */
   path: string;
+}
+
+/**
+ * The `state.json` of the latest checkpoint under `dir` (no tensors read), or null when there is
+ * none; for checks before the data is loaded.
+ * @throws DatasetError when the pointer names an unreadable checkpoint
+ */
+export async function readLatestCheckpointState(dir: string): Promise<{ state: CheckpointState; path: string } | null> {
+  let name: string;
+  try {
+    name = (await fs.readFile(path.join(dir, LATEST_FILE), 'utf8')).trim();
+  } catch {
+    return null;
+  }
+  const folder = path.join(dir, name);
+  try {
+    return { state: JSON.parse(await fs.readFile(path.join(folder, 'state.json'), 'utf8')) as CheckpointState, path: folder };
+  } catch (err) {
+    throw new DatasetError(`${folder}: unreadable checkpoint (${(err as Error).message}); delete it to start over`);
+  }
+}
+
+/**
+ * Removes what {@link saveCheckpoint} wrote under `dir` (checkpoint folders, their temporary
+ * siblings, the `latest` pointer), then `dir` itself when nothing else is left in it. Other files
+ * are never touched, so `dir` may be any folder.
+ */
+export async function removeCheckpoints(dir: string): Promise<void> {
+  let entries: string[];
+  try {
+    entries = await fs.readdir(dir);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const ours = entry.startsWith(CHECKPOINT_PREFIX) || entry.startsWith(`.${CHECKPOINT_PREFIX}`)
+      || entry === LATEST_FILE || entry.startsWith(`.${LATEST_FILE}.`);
+    if (ours) await fs.rm(path.join(dir, entry), { recursive: true, force: true });
+  }
+  if ((await fs.readdir(dir)).length === 0) await fs.rmdir(dir);
 }
 
 /** Loads the latest checkpoint under `dir`, or returns null when there is none. @throws DatasetError when it is unreadable */

@@ -72,6 +72,12 @@ export interface TrainOptions {
   earlyStopping?: EarlyStoppingOptions | false;
   /** Folder of per-epoch checkpoints. @default none (no checkpoints) */
   checkpointDir?: string;
+  /**
+   * Settings the checkpoints must match (any JSON: seed, epochs, data, model ...): recorded in
+   * every checkpoint; `resume` from a checkpoint with other settings throws
+   * CheckpointMismatchError naming each difference. @default none (not recorded, not checked)
+   */
+  checkpointSettings?: Record<string, unknown>;
   /** Continue from the latest checkpoint in `checkpointDir` when there is one. @default false */
   resume?: boolean;
   /** Seed of the trainer's own randomness (dropout masks). @default 0 */

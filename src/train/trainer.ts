@@ -16,7 +16,7 @@ import { ConfigError } from '../errors.ts';
 import { writeFileAtomic } from '../export/atomic-write.ts';
 import { DEFAULT_TRAINING_ENGINE, selectTrainingEngine } from '../graph/engine.ts';
 import type { Batch, TrainingData } from '../types.ts';
-import { loadLatestCheckpoint, saveCheckpoint, type NamedTensors } from './checkpoint.ts';
+import { CheckpointMismatchError, loadLatestCheckpoint, saveCheckpoint, settingsDifferences, type NamedTensors } from './checkpoint.ts';
 import { logitsTensor, runModel } from './forward.ts';
 import { evaluateModel, DEFAULT_EVAL_BATCH_SIZE, PROBABILITY_EPSILON } from './metrics.ts';
 import { createOptimizer, defaultLearningRate, extraOptimizerState, restoreExtraOptimizerState, setLearningRate } from './optimizers.ts';
@@ -80,6 +80,7 @@ export async function train(model: tfTypes.LayersModel, data: TrainingData, opti
     maxSteps,
     labelSmoothing = 0,
     checkpointDir,
+    checkpointSettings,
     resume = false,
     metricsFile,
     onEpochEnd,
@@ -123,6 +124,7 @@ export async function train(model: tfTypes.LayersModel, data: TrainingData, opti
   let bestEpoch = 0;
   let wait = 0;
   let bestWeights: tfTypes.Tensor[] | null = null;
+  let resumedEngine: 'graph' | 'eager' | undefined;
 
   let graphOptimizerState: { name: string; shape: number[]; data: Float32Array }[] | undefined;
   if (resume && checkpointDir) {
@@ -130,8 +132,15 @@ export async function train(model: tfTypes.LayersModel, data: TrainingData, opti
     if (ckpt) {
       const s = ckpt.state as typeof ckpt.state & {
         rngState: ReturnType<typeof rng.state>; history: EpochMetrics[]; bestValue: number | null; bestEpoch: number; wait: number;
-        optimizerExtra: Record<string, number>; optimizerName: string; seed: number; engine?: 'graph' | 'eager';
+        optimizerExtra: Record<string, number>; optimizerName: string; seed: number; engine?: 'graph' | 'eager'; settings?: unknown;
       };
+      if (checkpointSettings !== undefined) {
+        const differences = s.settings === undefined ? ['settings: not recorded in the checkpoint'] : settingsDifferences(s.settings, checkpointSettings);
+        if (differences.length > 0) {
+          for (const list of Object.values(ckpt.tensors)) for (const w of list) w.tensor.dispose();
+          throw new CheckpointMismatchError(ckpt.path, differences);
+        }
+      }
       const weights = ckpt.tensors.model ?? [];
       if (weights.length !== model.weights.length) {
         throw new ConfigError(`checkpoint ${ckpt.path}`, `${model.weights.length} weight tensors (same architecture)`, weights.length);
@@ -155,6 +164,7 @@ export async function train(model: tfTypes.LayersModel, data: TrainingData, opti
       bestValue = s.bestValue;
       bestEpoch = s.bestEpoch;
       wait = s.wait;
+      resumedEngine = s.engine ?? 'eager';
       progress.note(`resumed from ${ckpt.path} (epoch ${startEpoch}, step ${step})`);
     }
   }
@@ -164,6 +174,14 @@ export async function train(model: tfTypes.LayersModel, data: TrainingData, opti
   const engineChoice = selectTrainingEngine(model, options.engine ?? DEFAULT_TRAINING_ENGINE,
     { optimizer, classWeights: classWeights ? Array.from(classWeights) : undefined, seed, labelSmoothing });
   const graph = engineChoice.engine === 'graph' ? engineChoice.trainer : undefined;
+  if (resumedEngine !== undefined && resumedEngine !== engineChoice.engine) {
+    // The optimizer state of one engine does not carry over exactly to the other.
+    graph?.dispose();
+    weightsTensor?.dispose();
+    optimizer.dispose();
+    for (const t of bestWeights ?? []) t.dispose();
+    throw new ConfigError(`engine (checkpoint in ${checkpointDir})`, `"${resumedEngine}" as when the checkpoint was written`, engineChoice.engine);
+  }
   if (graph && graphOptimizerState) graph.setOptimizerState(graphOptimizerState);
   else if (graph && step > 0) graph.setStep(step);
 
@@ -200,10 +218,11 @@ export async function train(model: tfTypes.LayersModel, data: TrainingData, opti
     return { loss: lossValue, correct: correctValue };
   };
 
-  let stoppedEarly = false;
+  // A checkpoint written at the epoch that stopped early: nothing left to train.
+  let stoppedEarly = early !== undefined && startEpoch > 0 && wait >= early.patience;
   let learningRate = learningRateAt(schedule, baseRate, step, stepsPerEpoch);
   try {
-    for (let epoch = startEpoch; epoch < epochs; epoch++) {
+    for (let epoch = startEpoch; epoch < epochs && !stoppedEarly; epoch++) {
       if (maxSteps !== undefined && step >= maxSteps) break;
       const t0 = Date.now();
       progress.startEpoch(epoch + 1, epochs, stepsPerEpoch);
@@ -265,7 +284,7 @@ export async function train(model: tfTypes.LayersModel, data: TrainingData, opti
         await saveCheckpoint(checkpointDir, {
           version: 1, epoch: epoch + 1, step, seed, rngState: rng.state(), history, bestValue, bestEpoch, wait,
           optimizerName: optimizerConfig.name ?? 'adam', optimizerExtra: await extraOptimizerState(optimizer),
-          engine: graph ? 'graph' : 'eager',
+          engine: graph ? 'graph' : 'eager', ...(checkpointSettings !== undefined ? { settings: checkpointSettings } : {}),
         }, {
           model: named(model.getWeights()),
           optimizer: optimizerWeights,
