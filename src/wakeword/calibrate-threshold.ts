@@ -67,6 +67,13 @@ export interface CalibrateThresholdOptions {
   minThreshold?: number;
   /** Zero allowed false accepts: fraction of the gap from the largest negative score to 1 kept as a margin, in [0, 1). @default 0.5 */
   zeroFaMargin?: number;
+  /**
+   * Candidate thresholds (each in (0, 1]) instead of the exact ones (the distinct averaged phrase
+   * scores of the negatives and `minThreshold`); e.g. one value to measure a given threshold.
+   * The same rule picks among them; when none meets it, the largest is taken (its `faCount` then
+   * exceeds the allowed count). @default the exact candidates
+   */
+  thresholds?: readonly number[];
   /** Thresholds of the DET points (each in (0, 1]); the chosen thresholds are added. @default {@link DEFAULT_DET_THRESHOLDS} */
   detThresholds?: readonly number[];
 }
@@ -237,6 +244,10 @@ export function calibrateThreshold(input: CalibrationInput, options: CalibrateTh
   if (!isThreshold(minThreshold)) throw new ConfigError('minThreshold', 'a number in (0, 1]', minThreshold);
   if (!Number.isFinite(zeroFaMargin) || zeroFaMargin < 0 || zeroFaMargin >= 1) throw new ConfigError('zeroFaMargin', 'a number in [0, 1)', zeroFaMargin);
   if (!Array.isArray(detThresholds) || !detThresholds.every(isThreshold)) throw new ConfigError('detThresholds', 'an array of numbers in (0, 1]', detThresholds);
+  const { thresholds } = options;
+  if (thresholds !== undefined && (!Array.isArray(thresholds) || thresholds.length < 1 || !thresholds.every(isThreshold))) {
+    throw new ConfigError('thresholds', 'a non-empty array of numbers in (0, 1]', thresholds);
+  }
   if (options.minimumCount !== undefined && (!Number.isInteger(options.minimumCount) || options.minimumCount < 1)) {
     throw new ConfigError('minimumCount', 'an integer >= 1', options.minimumCount);
   }
@@ -301,15 +312,24 @@ export function calibrateThreshold(input: CalibrationInput, options: CalibrateTh
         for (const p of phraseIndex) largestNegative = Math.max(largestNegative ?? 0, trace.averages[w * L + p]!);
       }
     }
-    const candidates = [...values].filter((v) => v >= minThreshold && v <= 1).sort((a, b) => b - a);
-    if (candidates.at(-1) !== minThreshold) candidates.push(minThreshold);
-    let threshold = 1;
-    for (const c of candidates) {
-      if (faCount(c) > allowed) break;
-      threshold = c;
-    }
-    if (allowed === 0 && largestNegative !== undefined) {
-      threshold = Math.min(1, Math.max(threshold, largestNegative + zeroFaMargin * (1 - largestNegative)));
+    const margin = allowed === 0 && largestNegative !== undefined ? Math.min(1, largestNegative + zeroFaMargin * (1 - largestNegative)) : 0;
+    let threshold: number;
+    if (thresholds === undefined) {
+      const candidates = [...values].filter((v) => v >= minThreshold && v <= 1).sort((a, b) => b - a);
+      if (candidates.at(-1) !== minThreshold) candidates.push(minThreshold);
+      threshold = 1;
+      for (const c of candidates) {
+        if (faCount(c) > allowed) break;
+        threshold = c;
+      }
+      threshold = Math.max(threshold, margin);
+    } else {
+      const candidates = [...new Set(thresholds)].sort((a, b) => b - a);
+      threshold = candidates[0]!;
+      for (const c of candidates) {
+        if (c < margin || faCount(c) > allowed) break;
+        threshold = c;
+      }
     }
     const point: Candidate = { averageWindowMs, minimumCount, threshold, faCount: faCount(threshold), hitRate: hitRate(threshold) };
     chosen.push(point);

@@ -67,6 +67,21 @@ describe('calibrateThreshold', () => {
     expect(det.every((p) => p.hitRate === undefined)).toBe(true);
   });
 
+  it('picks among given candidate thresholds by the same rule (a single one: measured as it is)', () => {
+    const negatives = [
+      peakStream(HOUR_MS, [{ atMs: 100_000, value: 0.75 }, { atMs: 1_000_000, value: 0.875 }]),
+      peakStream(HOUR_MS, [{ atMs: 200_000, value: 0.9375 }, { atMs: 300_000, value: 0.625 }]),
+    ];
+    const input = { labels: LABELS, negatives };
+    // 1 allowed: 0.95 (0 FAs), 0.9 (1), 0.8 (2: too many) -> 0.9.
+    expect(calibrateThreshold(input, { averageWindowsMs: [0], hopMs: HOP_MS, thresholds: [0.8, 0.95, 0.9] }).operatingPoint).toMatchObject({ detectionThreshold: 0.9, faCount: 1 });
+    // None meets the rule: the largest is taken and its count shows it.
+    expect(calibrateThreshold(input, { averageWindowsMs: [0], hopMs: HOP_MS, thresholds: [0.7] }).operatingPoint).toMatchObject({ detectionThreshold: 0.7, faCount: 3, faPerHour: 1.5 });
+    // Zero allowed: candidates below the margin (0.96875) are not taken.
+    expect(calibrateThreshold(input, { averageWindowsMs: [0], hopMs: HOP_MS, targetFaPerHour: 0, thresholds: [0.95, 0.97, 0.99] }).operatingPoint.detectionThreshold).toBe(0.97);
+    expect(() => calibrateThreshold(input, { thresholds: [] })).toThrow(/thresholds must be a non-empty array of numbers in \(0, 1\], got \[\]/);
+  });
+
   it('with zero false accepts allowed keeps a margin above the largest negative score', () => {
     // 2 h, target 0.25/h: floor(0.5) = 0 allowed. Largest negative 0.9375 -> 0.9375 + 0.5 x 0.0625.
     const negatives = [peakStream(2 * HOUR_MS, [{ atMs: 5000, value: 0.9375 }, { atMs: 50_000, value: 0.75 }])];
