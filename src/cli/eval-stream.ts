@@ -6,14 +6,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import { toSampleRate } from '../audio/resample.ts';
-import { readWav } from '../audio/wav.ts';
+import { readAudio } from '../audio/read-audio.ts';
 import { SILENCE_LABEL, UNKNOWN_LABEL } from '../data/labels.ts';
 import { renderDetSvg } from '../infer/stream-det-plot.ts';
 import { DEFAULT_TIME_TOLERANCE_MS, readStreamLabels, scoreDetections, sweepThresholds } from '../infer/stream-eval.ts';
 import { loadStreamModel } from '../infer/stream-model.ts';
 import { createStreamProgress } from '../infer/stream-progress.ts';
 import { detectStream } from '../infer/stream.ts';
-import { DETECTOR_CLI_HELP, detectorOptionsFromCli } from './listen.ts';
+import { DETECTOR_CLI_HELP, detectorOptionsForModel } from './listen.ts';
 import { printJson, runAction } from './output.ts';
 
 /** The default DET image path beside a stream WAV: `stream.wav` -> `stream_det.svg`. */
@@ -40,13 +40,13 @@ export function registerEvalStream(program: Command): void {
     .option('--tolerance-ms <ms>', 'largest distance between a detection\'s window start and a word offset', String(DEFAULT_TIME_TOLERANCE_MS))
     .option('--det <file>', 'DET curve image (SVG) of the threshold sweep [default: <wav>_det.svg]')
     .option('--json', 'print one JSON document')
-    .action((wav, labelsFile, opts) => runAction(opts.json, async () => {
+    .action((wav, labelsFile, opts, cmd) => runAction(opts.json, async () => {
       const truth = readStreamLabels(labelsFile);
       const info = await loadStreamModel(opts.model);
       try {
         const rate = info.featureSettings.sampleRateHz;
-        const clip = toSampleRate(await readWav(wav), rate);
-        const detectorOptions = detectorOptionsFromCli(opts);
+        const clip = toSampleRate(await readAudio(wav), rate);
+        const { options: detectorOptions, thresholdSource } = detectorOptionsForModel(opts, (k) => cmd.getOptionValueSource(k), info.metadata, opts.model);
         const progress = createStreamProgress('eval-stream', clip.samples.length / rate, opts.json);
         const started = performance.now();
         const result = detectStream(info, clip.samples, { ...detectorOptions, keepScores: true, chunkSamples: rate, onProgress: (d) => progress.update(d / rate) });
@@ -61,14 +61,14 @@ export function registerEvalStream(program: Command): void {
         fs.mkdirSync(path.dirname(path.resolve(detPath)), { recursive: true });
         fs.writeFileSync(detPath, renderDetSvg(sweep, { title: `DET: ${path.basename(opts.model)} on ${path.basename(wav)}`, highlightThreshold: detectionThreshold }));
         const realTimeFactor = result.durationMs / 1000 / Math.max(elapsedSec, 1e-9);
-        const report = { ...score, detectionThreshold, hopMs: result.hopMs, scoring: result.scoring, realTimeFactor, detPlot: detPath, sweep, detectionList: result.detections };
+        const report = { ...score, detectionThreshold, thresholdSource, averageWindowMs: recognizer.averageWindowMs, suppressionMs: recognizer.suppressionMs, minimumCount: recognizer.minimumCount, hopMs: result.hopMs, scoring: result.scoring, realTimeFactor, detPlot: detPath, sweep, detectionList: result.detections };
         if (opts.json) printJson(report);
         else {
           const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
           process.stdout.write([
             `keyword words: ${score.keywordWords} (+ ${score.unknownWords} unknown) in ${(score.durationHours * 60).toFixed(1)} min`,
             `hit rate: ${pct(score.hitRate)} (${score.hits} hits, ${score.misses} misses, ${score.wrongLabels} wrong labels)`,
-            `false accepts: ${score.falseAccepts} (${score.falseAcceptsPerHour.toFixed(1)} per hour) at threshold ${detectionThreshold}`,
+            `false accepts: ${score.falseAccepts} (${score.falseAcceptsPerHour.toFixed(1)} per hour) at threshold ${detectionThreshold} (${thresholdSource === 'model' ? 'the model\'s calibration' : thresholdSource === 'flag' ? '--threshold' : 'default'})`,
             `DET curve: ${detPath}`,
             '',
           ].join('\n'));

@@ -3,6 +3,7 @@
  * Each command lives in its own file and is registered here.
  */
 import { Command } from '@commander-js/extra-typings';
+import { initAudioDecoders } from '../audio/decode-audio.ts';
 import { VERSION } from '../version.ts';
 import { registerDoctor } from './doctor.ts';
 import { registerStart } from './start.ts';
@@ -25,7 +26,9 @@ export function buildProgram(): Command {
     .name('keyspot')
     .description('Train small CNNs on spectrograms and images with TensorFlow.js: keyword spotting and image classifiers.')
     .version(VERSION)
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    // FLAC decoding is synchronous after its WebAssembly decoder has started (once, ~50 ms).
+    .hook('preAction', () => initAudioDecoders());
   registerDoctor(program);
   registerStart(program);
   registerFeatures(program);

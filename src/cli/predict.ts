@@ -4,7 +4,7 @@
  * An unreadable file is reported and skipped; the exit code is then 1.
  */
 import type { Command } from '@commander-js/extra-typings';
-import { readWavSync } from '../audio/wav.ts';
+import { readAudioSync } from '../audio/read-audio.ts';
 import { ConfigError } from '../errors.ts';
 import { loadRecognizer, topK, type LabelScore } from '../infer/recognizer.ts';
 import { printJson, runAction } from './output.ts';
@@ -38,7 +38,7 @@ export function registerPredict(program: Command): void {
       try {
         for (const file of files) {
           try {
-            const r = rec.classify(readWavSync(file));
+            const r = rec.classify(readAudioSync(file));
             predictions.push({ file, label: r.label, score: r.score, top: topK(rec.labels, r.scores, k) });
           } catch (err) {
             predictions.push({ file, label: null, score: null, top: [], error: (err as Error).message });

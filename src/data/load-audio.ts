@@ -3,7 +3,8 @@
  * rate and stored as Int16 at the clip length; unreadable files are skipped and reported,
  * never fatal. Clips can be decoded by worker threads straight into the shared store.
  */
-import { readWavSync } from '../audio/wav.ts';
+import { initAudioDecoders } from '../audio/decode-audio.ts';
+import { readAudioSync } from '../audio/read-audio.ts';
 import { toSampleRate } from '../audio/resample.ts';
 import { spawnTsWorker } from '../batch/ts-worker.ts';
 import { ClipStore, toSharedInt16, type SharedClipStore } from './clip-store.ts';
@@ -43,7 +44,7 @@ export function decodeInto(store: ClipStore, paths: readonly string[], firstSlot
   const failed: { index: number; reason: string }[] = [];
   paths.forEach((p, k) => {
     try {
-      store.set(firstSlot + k, toSampleRate(readWavSync(p), sampleRateHz).samples);
+      store.set(firstSlot + k, toSampleRate(readAudioSync(p), sampleRateHz).samples);
     } catch (err) {
       failed.push({ index: firstSlot + k, reason: err instanceof Error ? err.message : String(err) });
     }
@@ -65,6 +66,7 @@ export interface LoadJob {
  */
 export async function loadClips(paths: readonly string[], sampleRateHz: number, samplesPerClip: number, options: LoadClipsOptions = {}): Promise<LoadedClips> {
   const { workers = 0, onProgress } = options;
+  await initAudioDecoders();
   const store = ClipStore.create(paths.length, samplesPerClip);
   const failed = new Map<number, string>();
   let done = 0;
@@ -155,7 +157,7 @@ export function loadNoise(paths: readonly string[], sampleRateHz: number, minSam
   const out: LoadedNoise = { tracks: [], files: [], totalSec: 0, skipped: [] };
   for (const p of paths) {
     try {
-      const clip = toSampleRate(readWavSync(p), sampleRateHz);
+      const clip = toSampleRate(readAudioSync(p), sampleRateHz);
       if (clip.samples.length < minSamples) {
         out.skipped.push({ path: p, reason: `background noise is too short: ${clip.samples.length} samples, need at least ${minSamples} (one clip)` });
         continue;

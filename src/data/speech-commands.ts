@@ -1,11 +1,12 @@
 /**
- * Index of a folder in the Speech Commands layout: `<root>/<word>/<speaker>_nohash_<n>.wav`,
- * background noise in `<root>/background_noise/` or `<root>/_background_noise_/`, splits from
+ * Index of a folder in the Speech Commands layout: `<root>/<word>/<speaker>_nohash_<n>.wav`
+ * (or `.flac`), background noise in `<root>/background_noise/` or `<root>/_background_noise_/`, splits from
  * `validation_list.txt` / `testing_list.txt` when present, else TensorFlow's hash split.
  * Indexing lists files only; decoding (and skipping unreadable files) happens on loading.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { isAudioFileName, stripAudioExtension } from '../audio/read-audio.ts';
 import { DatasetError } from '../errors.ts';
 import type { SplitName } from '../types.ts';
 import { BACKGROUND_NOISE_DIR_NAME } from './labels.ts';
@@ -51,13 +52,13 @@ export interface SpeechCommandsIndex {
   root: string;
   /** Every word folder (sorted), wanted or not. */
   words: string[];
-  /** Every `.wav` in a word folder, sorted by `relPath`. */
+  /** Every audio file (`.wav`, `.flac`) in a word folder, sorted by `relPath`. */
   clips: ClipEntry[];
   /** Where the splits come from. */
   splitSource: 'lists' | 'hash';
   /** Background noise folder in use, or null. */
   backgroundNoiseDir: string | null;
-  /** Background noise WAVs (absolute paths, sorted). */
+  /** Background noise audio files (`.wav`, `.flac`; absolute paths, sorted). */
   backgroundNoiseFiles: string[];
 }
 
@@ -65,11 +66,7 @@ export interface SpeechCommandsIndex {
 export function speakerOf(fileName: string): string {
   const base = path.basename(fileName);
   const at = base.indexOf('_nohash_');
-  return at >= 0 ? base.slice(0, at) : base.replace(/\.wav$/i, '');
-}
-
-function isWav(name: string): boolean {
-  return name.toLowerCase().endsWith('.wav') && !name.startsWith('.');
+  return at >= 0 ? base.slice(0, at) : stripAudioExtension(base);
 }
 
 function readList(file: string): Set<string> | null {
@@ -96,7 +93,7 @@ export function findBackgroundNoiseDir(root: string, explicit?: string): string 
 /**
  * Lists the clips, splits and background noise of a Speech Commands folder.
  * Folders starting with `_` or `.` and the `background_noise` folder are not words.
- * @throws DatasetError when `root` is not a folder or holds no WAV in any word folder
+ * @throws DatasetError when `root` is not a folder or holds no WAV or FLAC in any word folder
  * @throws ConfigError for bad split percentages
  */
 export function indexSpeechCommands(root: string, options: SpeechCommandsIndexOptions = {}): SpeechCommandsIndex {
@@ -119,7 +116,7 @@ export function indexSpeechCommands(root: string, options: SpeechCommandsIndexOp
   const splitSource = validation || testing ? 'lists' : 'hash';
   const clips: ClipEntry[] = [];
   for (const word of words) {
-    const names = fs.readdirSync(path.join(absRoot, word)).filter(isWav).sort();
+    const names = fs.readdirSync(path.join(absRoot, word)).filter(isAudioFileName).sort();
     for (const name of names) {
       const relPath = `${word}/${name}`;
       const split: SplitName = splitSource === 'lists'
@@ -129,11 +126,11 @@ export function indexSpeechCommands(root: string, options: SpeechCommandsIndexOp
     }
   }
   if (clips.length === 0) {
-    throw new DatasetError(`data folder ${absRoot} holds no WAV files in word folders (found ${words.length} word folders${words.length ? `: ${words.slice(0, 10).join(', ')}` : ''}); expected <root>/<word>/<speaker>_nohash_<n>.wav`);
+    throw new DatasetError(`data folder ${absRoot} holds no WAV files in word folders, nor FLAC (found ${words.length} word folders${words.length ? `: ${words.slice(0, 10).join(', ')}` : ''}); expected <root>/<word>/<speaker>_nohash_<n>.wav`);
   }
   const noiseDir = findBackgroundNoiseDir(absRoot, backgroundNoiseDir);
   const backgroundNoiseFiles = noiseDir
-    ? fs.readdirSync(noiseDir).filter(isWav).sort().map((n) => path.join(noiseDir, n))
+    ? fs.readdirSync(noiseDir).filter(isAudioFileName).sort().map((n) => path.join(noiseDir, n))
     : [];
   return { root: absRoot, words, clips, splitSource, backgroundNoiseDir: noiseDir, backgroundNoiseFiles };
 }

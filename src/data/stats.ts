@@ -2,7 +2,7 @@
  * `keyspot data stats`: per split and per word folder, the number of readable clips and of
  * speakers; unreadable files; background noise files and their total duration.
  */
-import { readWavSync } from '../audio/wav.ts';
+import { readAudioSync } from '../audio/read-audio.ts';
 import type { SplitName } from '../types.ts';
 import { indexSpeechCommands, type SpeechCommandsIndexOptions } from './speech-commands.ts';
 
@@ -57,7 +57,7 @@ export function datasetStats(root: string, options: DatasetStatsOptions = {}): D
   };
   for (const clip of index.clips) {
     try {
-      readWavSync(clip.path);
+      readAudioSync(clip.path);
       splits[clip.split][clip.word]!.clips++;
       const set = speakers[clip.split].get(clip.word) ?? new Set<string>();
       set.add(clip.speaker);
@@ -83,7 +83,7 @@ export function datasetStats(root: string, options: DatasetStatsOptions = {}): D
   let seconds = 0;
   for (const file of index.backgroundNoiseFiles) {
     try {
-      const clip = readWavSync(file);
+      const clip = readAudioSync(file);
       files++;
       seconds += clip.samples.length / clip.sampleRateHz;
     } catch {

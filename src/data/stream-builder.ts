@@ -6,7 +6,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { readWavSync, writeWavSync } from '../audio/wav.ts';
+import { readAudioSync } from '../audio/read-audio.ts';
+import { writeWavSync } from '../audio/wav.ts';
 import { toSampleRate } from '../audio/resample.ts';
 import { ConfigError, DatasetError } from '../errors.ts';
 import type { AudioClip, SplitName } from '../types.ts';
@@ -86,7 +87,7 @@ function takeClip(pool: ClipEntry[], rng: Rng, rateHz: number, skipped: TestStre
     if (live.length === 0) return null;
     const entry = rng.pick(live);
     try {
-      return { entry, samples: toSampleRate(readWavSync(entry.path), rateHz).samples };
+      return { entry, samples: toSampleRate(readAudioSync(entry.path), rateHz).samples };
     } catch (err) {
       bad.add(entry.path);
       skipped.push({ path: entry.path, reason: err instanceof Error ? err.message : String(err) });
@@ -141,7 +142,7 @@ export function buildTestStream(options: TestStreamOptions): TestStream {
     const tracks: { file: string; samples: Float32Array }[] = [];
     for (const f of index.backgroundNoiseFiles) {
       try {
-        const s = toSampleRate(readWavSync(f), sampleRateHz).samples;
+        const s = toSampleRate(readAudioSync(f), sampleRateHz).samples;
         if (s.length > 0) tracks.push({ file: f, samples: s });
       } catch (err) {
         skipped.push({ path: f, reason: err instanceof Error ? err.message : String(err) });

@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { isAudioFileName } from '../audio/read-audio.ts';
 import { DatasetError } from '../errors.ts';
 import { SILENCE_LABEL, UNKNOWN_LABEL } from './labels.ts';
 import { TESTING_LIST_FILE, VALIDATION_LIST_FILE } from './speech-commands.ts';
@@ -34,10 +35,6 @@ export interface TestLayoutIndex {
   ignoredFolders: string[];
 }
 
-function isWavName(name: string): boolean {
-  return /\.wav$/i.test(name) && !name.startsWith('.');
-}
-
 /**
  * True when `root` looks like the 12-class test layout: it holds a `_silence_/` or `_unknown_/`
  * folder with WAV files and no `validation_list.txt` / `testing_list.txt` (which mark the
@@ -48,7 +45,7 @@ export function isTestLayout(root: string): boolean {
   if (fs.existsSync(path.join(root, VALIDATION_LIST_FILE)) || fs.existsSync(path.join(root, TESTING_LIST_FILE))) return false;
   return [SILENCE_LABEL, UNKNOWN_LABEL].some((label) => {
     const dir = path.join(root, label);
-    return fs.existsSync(dir) && fs.statSync(dir).isDirectory() && fs.readdirSync(dir).some(isWavName);
+    return fs.existsSync(dir) && fs.statSync(dir).isDirectory() && fs.readdirSync(dir).some(isAudioFileName);
   });
 }
 
@@ -71,7 +68,7 @@ export function indexTestLayout(root: string, labels: readonly string[]): TestLa
   const countsPerLabel = labels.map(() => 0);
   labels.forEach((label, labelIndex) => {
     if (!folders.includes(label)) return;
-    const names = fs.readdirSync(path.join(absRoot, label)).filter(isWavName).sort();
+    const names = fs.readdirSync(path.join(absRoot, label)).filter(isAudioFileName).sort();
     for (const name of names) {
       clips.push({ path: path.join(absRoot, label, name), relPath: `${label}/${name}`, label, labelIndex });
     }

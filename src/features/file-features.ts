@@ -1,11 +1,11 @@
 /**
- * Features of one WAV file: decode, resample to the feature rate, log-mel or MFCC over the whole
+ * Features of one audio file (WAV or FLAC; FLAC needs `initAudioDecoders()` first): decode, resample to the feature rate, log-mel or MFCC over the whole
  * file (the library side of `keyspot features`).
  */
 import { toSampleRate } from '../audio/resample.ts';
-import { readWavSync } from '../audio/wav.ts';
+import { readAudioSync } from '../audio/read-audio.ts';
 import type { FeatureMatrix } from '../audio/log-mel.ts';
-import { WavFormatError } from '../errors.ts';
+import { AudioFormatError } from '../errors.ts';
 import { createFeaturizer } from './featurizer.ts';
 import { deriveFeatureSettings, numFramesFor, type FeatureOptions, type FeatureSettings } from './settings.ts';
 
@@ -22,15 +22,16 @@ export interface FileFeatures extends FeatureMatrix {
 
 /**
  * Reads `file`, resamples it to `options.sampleRateHz` and computes features over its whole length.
- * @throws WavFormatError for an unreadable file or one shorter than one analysis frame;
+ * @throws AudioFormatError (WavFormatError, FlacFormatError) for an unreadable file or one shorter
+ *   than one analysis frame;
  *   ConfigError for invalid options
  */
 export function computeFileFeatures(file: string, options: Partial<FeatureOptions> = {}): FileFeatures {
   const base = deriveFeatureSettings(options); // validates the options before any work
-  const source = readWavSync(file);
+  const source = readAudioSync(file);
   const clip = toSampleRate(source, base.sampleRateHz);
   if (numFramesFor(clip.samples.length, base) < 1) {
-    throw new WavFormatError(
+    throw new AudioFormatError(
       `too short for one frame: ${clip.samples.length} samples at ${base.sampleRateHz} Hz, a frame needs ${base.windowSamples}`,
       file,
     );

@@ -7,7 +7,7 @@
  * Features are computed through the settings saved with the model. Unreadable files are skipped
  * and counted.
  */
-import { readWavSync } from '../audio/wav.ts';
+import { readAudioSync } from '../audio/read-audio.ts';
 import { SpeechCommandsData } from '../data/speech-commands-data.ts';
 import { indexTestLayout, isTestLayout } from '../data/test-layout.ts';
 import { SILENCE_LABEL, UNKNOWN_LABEL } from '../data/labels.ts';
@@ -54,7 +54,7 @@ export function evaluateOnTestLayout(rec: Recognizer, dataDir: string, options: 
     const truth: number[] = [];
     for (const entry of chunk) {
       try {
-        clips.push(readWavSync(entry.path));
+        clips.push(readAudioSync(entry.path));
         truth.push(entry.labelIndex);
       } catch (err) {
         skipped.push(`${entry.path}: ${(err as Error).message}`);
