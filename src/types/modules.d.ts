@@ -11,5 +11,7 @@ declare module 'fft.js' {
     createComplexArray(): number[];
     realTransform(output: number[] | Float64Array, input: ArrayLike<number>): void;
     completeSpectrum(spectrum: number[] | Float64Array): void;
+    /** Inverse complex transform, divided by the size. */
+    inverseTransform(output: number[] | Float64Array, input: ArrayLike<number>): void;
   }
 }
