@@ -2,12 +2,19 @@
  * Backend selection: the one module that loads TensorFlow.js. It prefers the native
  * `@tensorflow/tfjs-node` backend (`tensorflow`) and falls back to the pure-JavaScript `cpu`
  * backend only with a clear, one-time warning that says why and how to fix it.
+ *
+ * TensorFlow's native log lines are hidden unless `KEYSPOT_TF_LOG=1` (or `keyspot --verbose`):
+ * `TF_CPP_MIN_LOG_LEVEL=2` for what the library logs once running, and, because the C library
+ * prints its start-up lines (absl's "All log messages before absl::InitializeLog()" notice, the
+ * oneDNN notice) from static initialisers while it is being loaded, before it reads any
+ * environment variable, file descriptor 2 points at /dev/null while the binding loads.
  */
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
+import { BackendError } from './errors.ts';
 
 /** The TensorFlow.js namespace keyspot works with (tfjs core + layers, either backend). */
 export type Tf = typeof tfTypes;
@@ -16,6 +23,9 @@ export type Tf = typeof tfTypes;
 export const TFJS_NODE_MODULE = '@tensorflow/tfjs-node';
 /** Module id of the pure-JavaScript package. */
 export const TFJS_MODULE = '@tensorflow/tfjs';
+/** Environment variable that lets TensorFlow's native log lines through when set to `1`. */
+export const TF_LOG_ENV = 'KEYSPOT_TF_LOG';
+
 /** Status file written by the install-time provisioning (`packages/native-provision`). */
 export const NATIVE_STATUS_FILE = '.keyspot-native.json';
 
@@ -110,6 +120,82 @@ function firstLine(err: unknown): string {
   return msg.split('\n').find((l) => l.trim().length > 0)?.trim() ?? msg;
 }
 
+/** True when TensorFlow's native log lines should be shown (`KEYSPOT_TF_LOG` is `1` or `true`). */
+export function tfLogEnabled(): boolean {
+  return /^(1|true|yes|on)$/i.test(process.env[TF_LOG_ENV] ?? '');
+}
+
+/** Write-only, and never the controlling terminal. */
+const OPEN_WRITE = fs.constants.O_WRONLY | fs.constants.O_NOCTTY;
+
+/**
+ * Opens `file` as the lowest free descriptor and reports whether that is 2 (descriptors 0 and 1
+ * taken on the way, when closed, are released again). False: another thread holds 2.
+ */
+function openAsFd2(file: string): boolean {
+  const below: number[] = [];
+  try {
+    for (;;) {
+      const fd = fs.openSync(file, OPEN_WRITE);
+      if (fd === 2) return true;
+      if (fd > 2) {
+        fs.closeSync(fd);
+        return false;
+      }
+      below.push(fd);
+    }
+  } finally {
+    for (const fd of below) fs.closeSync(fd);
+  }
+}
+
+/** Puts `file` back as descriptor 2, waiting (up to 2 s) if another thread briefly holds it. */
+function restoreFd2(file: string): void {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let attempt = 0; attempt < 2000; attempt++) {
+    if (openAsFd2(file)) return;
+    Atomics.wait(pause, 0, 0, 1);
+  }
+  throw new BackendError(`cannot restore stderr (file descriptor 2) after loading TensorFlow; set ${TF_LOG_ENV}=1 to skip hiding its log lines`);
+}
+
+/**
+ * Runs `load` (a `require` of a library linked to libtensorflow) with file descriptor 2 on
+ * /dev/null, so what the C library prints while it initialises is dropped, then puts stderr back
+ * (a new description of the same terminal or pipe, from `/proc/self/fd`). Node has no `dup`, so
+ * this only works where re-opening is safe: `load` runs as it is (and the lines pass) when
+ * {@link tfLogEnabled}, off Linux, when stderr is a regular file (a re-opened file would not share
+ * its offset with stdout), a socket (cannot be re-opened; what Node's `child_process` gives a
+ * child for `'pipe'`), or when stderr has unwritten output.
+ */
+export function loadQuietly<T>(load: () => T): T {
+  if (tfLogEnabled() || process.platform !== 'linux') return load();
+  let saved: number;
+  try {
+    const st = fs.fstatSync(2);
+    if (!(st.isCharacterDevice() || st.isFIFO()) || process.stderr.writableLength > 0) return load();
+    saved = fs.openSync('/proc/self/fd/2', OPEN_WRITE);
+  } catch {
+    return load();
+  }
+  const stderrPath = `/proc/self/fd/${saved}`;
+  try {
+    fs.closeSync(2);
+    if (!openAsFd2('/dev/null')) {
+      restoreFd2(stderrPath);
+      return load();
+    }
+    try {
+      return load();
+    } finally {
+      fs.closeSync(2);
+      restoreFd2(stderrPath);
+    }
+  } finally {
+    fs.closeSync(saved);
+  }
+}
+
 /**
  * Loads TensorFlow.js, native if possible. Does not cache: see {@link getTf} for the
  * process-wide instance. Never throws for a missing native backend; it reports it.
@@ -123,13 +209,13 @@ export function selectBackend(options: SelectBackendOptions = {}): { tf: Tf; inf
   } = options;
   const req = resolveFrom ? createRequire(path.join(resolveFrom, 'noop.js')) : requireHere;
   const status = readNativeStatus(resolveFrom);
-  process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
+  if (!tfLogEnabled()) process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
   let reason: string;
   if (prefer === 'cpu') {
     reason = 'KEYSPOT_BACKEND=cpu asked for the pure-JavaScript backend';
   } else {
     try {
-      const tf = req(nativeModule) as Tf;
+      const tf = loadQuietly(() => req(nativeModule) as Tf);
       const backend = tf.getBackend();
       if (backend === 'tensorflow') {
         const binding = (tf.backend() as unknown as { binding?: { TF_Version?: string } }).binding;

@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fallbackMessage, getBackendInfo, getTf, selectBackend } from '../src/backend.ts';
 import { VERSION } from '../src/version.ts';
-import { ROOT, runCli } from './helpers/cli.ts';
+import { BIN, ROOT, runCli } from './helpers/cli.ts';
 
 describe('backend selection', () => {
   it('loads the native TensorFlow backend after npm install', () => {
@@ -91,6 +92,59 @@ describe('keyspot doctor', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('TensorFlow native log lines', () => {
+  /** Lines TensorFlow's C library prints: absl's pre-init notice, oneDNN, `I/W tensorflow/...`, `I0000 ... file.cc:N]`. */
+  const TF_LINE = /absl::InitializeLog|oneDNN|^[IW] tensorflow\/|^[IWE]\d{4} [\d:. ]+\d+ \w+\.cc:\d+\]/m;
+
+  /**
+   * Runs node with `args` and returns its stderr read through a real pipe (`2>&1 >/dev/null | cat`):
+   * the stderr of a terminal or a shell pipeline, not the socket child_process gives a child.
+   */
+  function stderrThroughPipe(args: string[], env: NodeJS.ProcessEnv): { status: number | null; stderr: string } {
+    const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
+    const statusFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'keyspot-pipe-')), 'status');
+    const command = `(${[process.execPath, ...args].map(quote).join(' ')} 2>&1 >/dev/null; echo $? > ${quote(statusFile)}) | cat`;
+    const r = spawnSync('/bin/sh', ['-c', command], { cwd: ROOT, encoding: 'utf8', env });
+    const status = Number(fs.readFileSync(statusFile, 'utf8'));
+    fs.rmSync(path.dirname(statusFile), { recursive: true, force: true });
+    return { status: r.status === 0 ? status : r.status, stderr: r.stdout };
+  }
+  const envWithout = (drop: string[], add: Record<string, string> = {}): NodeJS.ProcessEnv => {
+    const env: NodeJS.ProcessEnv = { ...process.env, ...add };
+    for (const k of drop) delete env[k];
+    return env;
+  };
+
+  it.skipIf(process.platform !== 'linux')('keyspot doctor prints none of them by default', () => {
+    const r = stderrThroughPipe([BIN, 'doctor'], envWithout(['TF_CPP_MIN_LOG_LEVEL', 'KEYSPOT_TF_LOG']));
+    expect(r.status).toBe(0);
+    expect(r.stderr).not.toMatch(TF_LINE);
+    expect(r.stderr).not.toMatch(/absl|oneDNN|I tensorflow\/|W tensorflow\//);
+    expect(r.stderr).toBe('');
+  });
+
+  it.skipIf(process.platform !== 'linux')('stderr works after the quiet load: only the program\'s own lines, in order', () => {
+    const script = `
+      import { getTf } from './src/backend.ts';
+      process.stderr.write('before\\n');
+      const tf = getTf();
+      tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(2)).dataSync());
+      process.stderr.write('after ' + tf.getBackend() + '\\n');
+      console.error('console.error works');`;
+    const r = stderrThroughPipe(['--import', 'tsx', '--input-type=module', '-e', script], envWithout(['TF_CPP_MIN_LOG_LEVEL', 'KEYSPOT_TF_LOG']));
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('before\nafter tensorflow\nconsole.error works\n');
+  });
+
+  it('KEYSPOT_TF_LOG=1 lets them through', () => {
+    // On this x86 machine the library logs at least the oneDNN or CPU-feature notice at level 0.
+    const r = stderrThroughPipe([BIN, 'doctor'], envWithout(['TF_CPP_MIN_LOG_LEVEL'], { KEYSPOT_TF_LOG: '1' }));
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(TF_LINE);
+    expect(r.stderr).toMatch(/absl::InitializeLog/);
   });
 });
 

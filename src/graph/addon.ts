@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
-import { getTf, readNativeStatus } from '../backend.ts';
+import { getTf, loadQuietly, readNativeStatus } from '../backend.ts';
 
 /** An output of a graph operation: `[operationId, outputIndex]`. */
 export type GraphOutput = readonly [number, number];
@@ -128,7 +128,7 @@ export function loadGraphAddon(): { addon: GraphAddon | null; status: GraphAddon
       throw new Error(`${file} does not exist (${why})`);
     }
     getTf();
-    const addon = requireHere(file) as GraphAddon;
+    const addon = loadQuietly(() => requireHere(file) as GraphAddon);
     status.ok = true;
     status.tensorflowVersion = addon.TF_Version;
     loaded = { addon, status };
