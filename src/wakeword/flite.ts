@@ -282,7 +282,7 @@ export async function runFlite(args: readonly string[]): Promise<FliteRunResult>
  * an r-colouring (`A@`, `e@`, `i@3`...) become vowel + `r`, as in General American.
  */
 export const ESPEAK_TO_FLITE_PHONES: Readonly<Record<string, string>> = Object.freeze({
-  'i:': 'iy', i: 'iy', I: 'ih', I2: 'ih', 'I#': 'ih', E: 'eh', E2: 'eh', a: 'ae', aa: 'ae', 'a#': 'ax', 'A:': 'aa', A: 'aa', '0': 'aa', 'O:': 'ao', O: 'ao',
+  'i:': 'iy', i: 'iy', I: 'ih', I2: 'ih', 'I#': 'ih', E: 'eh', E2: 'eh', a: 'ae', aa: 'ae', 'a#': 'ax', 'A:': 'aa', A: 'aa', '0': 'aa', 'O:': 'ao', O: 'ao', O2: 'ao',
   V: 'ah', U: 'uh', 'u:': 'uw', u: 'uw', '@': 'ax', '@2': 'ax', '@5': 'ax', '3:': 'er', '3': 'er', '@L': 'ax l', eI: 'ey', aI: 'ay', OI: 'oy', aU: 'aw', oU: 'ow',
   'e@': 'eh r', 'i@': 'ih r', 'i@3': 'ih r', 'U@': 'uh r', 'A@': 'aa r', 'O@': 'ao r', 'o@': 'ao r', 'aI@': 'ay er', aI3: 'ay er', 'aU@': 'aw er', aU3: 'aw er', 'oU#': 'ow',
   p: 'p', b: 'b', t: 't', d: 'd', 't#': 't', 'd#': 'd', k: 'k', g: 'g', f: 'f', v: 'v', T: 'th', D: 'dh', s: 's', z: 'z', S: 'sh', Z: 'zh', tS: 'ch', dZ: 'jh',

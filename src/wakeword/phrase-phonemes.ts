@@ -15,7 +15,7 @@ export const STRESS_MARKS_RE = /['",%=]/g;
 
 /** eSpeak NG's English vowel mnemonics (including r-coloured vowels and diphthongs). */
 export const ESPEAK_VOWELS: readonly string[] = Object.freeze([
-  'i:', 'i', 'I', 'I2', 'I#', 'E', 'E2', 'a', 'aa', 'a#', 'A:', 'A', '0', 'O:', 'O', 'V', 'U', 'u:', 'u', '@', '@2', '@5', '3:', '3', '@L',
+  'i:', 'i', 'I', 'I2', 'I#', 'E', 'E2', 'a', 'aa', 'a#', 'A:', 'A', '0', 'O:', 'O', 'O2', 'V', 'U', 'u:', 'u', '@', '@2', '@5', '3:', '3', '@L',
   'eI', 'aI', 'OI', 'aU', 'oU', 'oU#', 'e@', 'i@', 'i@3', 'U@', 'A@', 'O@', 'o@', 'aI@', 'aI3', 'aU@', 'aU3',
 ]);
 /** eSpeak NG's English consonant mnemonics. */

@@ -6,7 +6,10 @@
  * spoken in ONE eSpeak run (SSML sections separated by long breaks, split at those silences),
  * and both engines reuse one WASM instance ({@link runEspeak}, {@link runFlite}).
  */
+import os from 'node:os';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { resample } from '../audio/resample.ts';
+import { spawnTsWorker } from '../batch/ts-worker.ts';
 import { ESPEAK_SAMPLE_RATE_HZ, runEspeak } from '../data/espeak.ts';
 import { createRng, type Rng } from '../data/rng.ts';
 import { SYNTH_VOICES, SYNTH_VARIANTS } from '../data/synth.ts';
@@ -32,6 +35,8 @@ export const DEFAULT_PHRASE_SYNTH = Object.freeze({
   minPitch: 20,
   maxPitch: 80,
   maxBreakMs: 200,
+  /** With this many items or more, `workers` defaults to min(2, cores). */
+  minItemsForWorkers: 200,
 });
 
 /** eSpeak pause between the utterances of one run, ms (the split points). */
@@ -95,6 +100,11 @@ export interface SpeechSynthOptions {
   utterancesPerSpeaker?: number;
   /** Silence kept before and after the speech, ms. @default 50 */
   marginMs?: number;
+  /**
+   * Worker threads (0 or 1: synthesize in this thread). The result does not depend on it.
+   * @default min(2, available cores) for 200 items or more, else 0
+   */
+  workers?: number;
   /** Progress: `done` of `total` utterances. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -128,7 +138,7 @@ interface UtterancePlan {
   breaksMs: number[];
 }
 
-function checkOptions(o: SpeechSynthOptions): Required<Omit<SpeechSynthOptions, 'onProgress'>> {
+function checkOptions(o: SpeechSynthOptions): ChunkOptions {
   const {
     seed = DEFAULT_PHRASE_SYNTH.seed,
     sampleRateHz = DEFAULT_PHRASE_SYNTH.sampleRateHz,
@@ -322,14 +332,93 @@ async function speakFlite(s: Speaker, p: UtterancePlan, item: SpeechItem): Promi
   return clip;
 }
 
+/** Checked options as sent to a worker (no callback). */
+type ChunkOptions = Required<Omit<SpeechSynthOptions, 'onProgress' | 'workers'>>;
+
+/** A job of the worker pool: the items of one speaker. */
+interface ChunkJob {
+  /** Speaker index. */
+  chunk: number;
+  /** Index of `items[0]` in the whole list. */
+  from: number;
+  items: SpeechItem[];
+  options: ChunkOptions;
+}
+
+/** Synthesizes the utterances of speaker `chunk` (items `from` .. `from + items.length - 1`). */
+async function synthesizeChunk(job: ChunkJob): Promise<SynthesizedUtterance[]> {
+  const { chunk, from, items, options: o } = job;
+  const speaker = drawSpeaker(o.engines, o.fliteShare, createRng(`${o.seed}/phrase-synth/speaker/${chunk}`));
+  const plans = items.map((it, j) => planUtterance(it, from + j, createRng(`${o.seed}/phrase-synth/utterance/${from + j}`), speaker));
+  let audio: { samples: Float32Array; sampleRateHz: number }[];
+  if (speaker.engine === 'espeak') {
+    audio = (await speakEspeak(speaker, plans)).map((samples) => ({ samples, sampleRateHz: ESPEAK_SAMPLE_RATE_HZ }));
+  } else {
+    audio = [];
+    for (const p of plans) audio.push(await speakFlite(speaker, p, items[p.item - from]!));
+  }
+  return plans.map((p, j) => {
+    const a = audio[j]!;
+    const [start, end] = speechBounds(a.samples, a.sampleRateHz, Math.round((o.marginMs * a.sampleRateHz) / 1000));
+    const trimmed = a.samples.subarray(start, end);
+    const item = items[j]!;
+    return {
+      samples: a.sampleRateHz === o.sampleRateHz ? trimmed.slice() : resample(trimmed, a.sampleRateHz, o.sampleRateHz),
+      sampleRateHz: o.sampleRateHz,
+      engine: speaker.engine,
+      voice: speaker.voice,
+      ...(speaker.variant ? { variant: speaker.variant } : {}),
+      rateWpm: Math.round((speaker.rateWpm * p.ratePercent) / 100),
+      pitch: Math.round(Math.min(99, (speaker.pitch * p.pitchPercent) / 100)),
+      ...(speaker.engine === 'espeak' ? { pitchRange: speaker.pitchRange, wordGapMs: speaker.wordGapMs } : {}),
+      ...(p.emphasisWord !== undefined ? { emphasisWord: p.emphasisWord } : {}),
+      breaksMs: p.breaksMs,
+      ...(p.fromPhonemes ? { phonemes: speaker.engine === 'flite' ? item.phonemes ?? p.words.join(' ') : p.words.join(' ') } : { text: item.text! }),
+      item: p.item,
+    };
+  });
+}
+
+/** Runs chunk jobs on `workers` worker threads, handing each result to `done` as it arrives. */
+async function runPool(jobs: ChunkJob[], workers: number, done: (job: ChunkJob, utterances: SynthesizedUtterance[]) => void): Promise<void> {
+  let next = 0;
+  const runWorker = () => new Promise<void>((resolve, reject) => {
+    const worker = spawnTsWorker(import.meta.url, { keyspotPhraseSynthWorker: true });
+    let current: ChunkJob | undefined;
+    const send = () => {
+      if (next >= jobs.length) {
+        current = undefined;
+        void worker.terminate().then(() => resolve());
+        return;
+      }
+      current = jobs[next++]!;
+      worker.postMessage(current);
+    };
+    worker.on('message', (msg: { type: 'ready' } | { type: 'done'; utterances: SynthesizedUtterance[] } | { type: 'error'; message: string }) => {
+      if (msg.type === 'error') {
+        void worker.terminate();
+        reject(new Error(msg.message));
+        return;
+      }
+      if (msg.type === 'done') done(current!, msg.utterances);
+      send();
+    });
+    worker.on('error', reject);
+    worker.on('exit', (code) => {
+      if (current) reject(new Error(`phrase synthesis worker exited with code ${code}`));
+    });
+  });
+  await Promise.all(Array.from({ length: Math.min(workers, jobs.length) }, runWorker));
+}
+
 /**
- * Speaks each item `repeats[i]` times (default once) with drawn synthetic speakers: every
- * `utterancesPerSpeaker` consecutive utterances share an engine, voice, variant, base rate,
- * pitch, pitch range and word gap; each utterance draws its own rate (+-15%, kept in
- * 120..220 wpm), pitch (+-12%), emphasis (one word in four utterances), pauses between words
- * (0..200 ms, in three utterances of ten) and, when the item has phonemes, a stress shift (one
- * in five). Utterances come back in item order; the samples depend only on the items, the
- * options and the seed.
+ * Speaks each item once with drawn synthetic speakers: every `utterancesPerSpeaker`
+ * consecutive utterances share an engine, voice, variant, base rate, pitch, pitch range and
+ * word gap (and one eSpeak run); each utterance draws its own rate (+-15%, kept in 120..220
+ * wpm), pitch (+-12%), emphasis (one word, in one utterance of four), pauses between words
+ * (0..200 ms, in three utterances of ten) and, when the item has text and phonemes, a stress
+ * shift (one in five, eSpeak only). Utterances come back in item order; their samples depend
+ * only on the items, the options and the seed, never on `workers`.
  * @throws ConfigError for bad options or an item with neither text nor phonemes
  */
 export async function synthesizeItems(items: readonly SpeechItem[], options: SpeechSynthOptions = {}): Promise<SynthesizedUtterance[]> {
@@ -341,44 +430,38 @@ export async function synthesizeItems(items: readonly SpeechItem[], options: Spe
     if (it.phonemes !== undefined && /[[\]<>&]/.test(it.phonemes)) throw new ConfigError(`items[${i}].phonemes`, 'eSpeak mnemonics without brackets or markup', it.phonemes);
   });
   const total = items.length;
+  const { workers = total >= DEFAULT_PHRASE_SYNTH.minItemsForWorkers ? Math.min(2, os.availableParallelism()) : 0 } = options;
+  if (!Number.isInteger(workers) || workers < 0 || workers > 16) throw new ConfigError('workers', 'an integer in [0, 16]', workers);
+  const jobs: ChunkJob[] = [];
+  for (let from = 0, chunk = 0; from < total; from += o.utterancesPerSpeaker, chunk++) {
+    jobs.push({ chunk, from, items: items.slice(from, from + o.utterancesPerSpeaker).map((it) => ({ ...it })), options: o });
+  }
   const out: SynthesizedUtterance[] = new Array(total);
   let done = 0;
-  const margin = Math.round((o.marginMs * ESPEAK_SAMPLE_RATE_HZ) / 1000);
-  for (let from = 0, k = 0; from < total; from += o.utterancesPerSpeaker, k++) {
-    const speaker = drawSpeaker(o.engines, o.fliteShare, createRng(`${o.seed}/phrase-synth/speaker/${k}`));
-    const indices = Array.from({ length: Math.min(o.utterancesPerSpeaker, total - from) }, (_, j) => from + j);
-    const plans = indices.map((i) => planUtterance(items[i]!, i, createRng(`${o.seed}/phrase-synth/utterance/${i}`), speaker));
-    let audio: { samples: Float32Array; sampleRateHz: number }[];
-    if (speaker.engine === 'espeak') {
-      audio = (await speakEspeak(speaker, plans)).map((samples) => ({ samples, sampleRateHz: ESPEAK_SAMPLE_RATE_HZ }));
-    } else {
-      audio = [];
-      for (const p of plans) audio.push(await speakFlite(speaker, p, items[p.item]!));
-    }
-    plans.forEach((p, j) => {
-      const a = audio[j]!;
-      const m = a.sampleRateHz === ESPEAK_SAMPLE_RATE_HZ ? margin : Math.round((o.marginMs * a.sampleRateHz) / 1000);
-      const [start, end] = speechBounds(a.samples, a.sampleRateHz, m);
-      const trimmed = a.samples.subarray(start, end);
-      const item = items[p.item]!;
-      out[p.item] = {
-        samples: a.sampleRateHz === o.sampleRateHz ? trimmed.slice() : resample(trimmed, a.sampleRateHz, o.sampleRateHz),
-        sampleRateHz: o.sampleRateHz,
-        engine: speaker.engine,
-        voice: speaker.voice,
-        ...(speaker.variant ? { variant: speaker.variant } : {}),
-        rateWpm: Math.round((speaker.rateWpm * p.ratePercent) / 100),
-        pitch: Math.round(Math.min(99, (speaker.pitch * p.pitchPercent) / 100)),
-        ...(speaker.engine === 'espeak' ? { pitchRange: speaker.pitchRange, wordGapMs: speaker.wordGapMs } : {}),
-        ...(p.emphasisWord !== undefined ? { emphasisWord: p.emphasisWord } : {}),
-        breaksMs: p.breaksMs,
-        ...(p.fromPhonemes ? { phonemes: speaker.engine === 'flite' ? item.phonemes ?? p.words.join(' ') : p.words.join(' ') } : { text: item.text! }),
-        item: p.item,
-      };
-      options.onProgress?.(++done, total);
-    });
+  const collect = (job: ChunkJob, utterances: SynthesizedUtterance[]) => {
+    utterances.forEach((u, j) => (out[job.from + j] = u));
+    done += utterances.length;
+    options.onProgress?.(done, total);
+  };
+  if (workers <= 1 || jobs.length < 2) {
+    for (const job of jobs) collect(job, await synthesizeChunk(job));
+  } else {
+    await runPool(jobs, workers, collect);
   }
   return out;
+}
+
+// Worker-thread entry of the pool; importing this module in the main thread does nothing.
+const poolData = workerData as { keyspotPhraseSynthWorker?: boolean } | null;
+if (!isMainThread && parentPort && poolData?.keyspotPhraseSynthWorker) {
+  const port = parentPort;
+  port.on('message', (job: ChunkJob) => {
+    synthesizeChunk(job).then(
+      (utterances) => port.postMessage({ type: 'done', utterances }, utterances.map((u) => u.samples.buffer as ArrayBuffer)),
+      (e: unknown) => port.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) }),
+    );
+  });
+  port.postMessage({ type: 'ready' });
 }
 
 /**
