@@ -3,6 +3,7 @@
  * folders) with a registry model; flags override a JSON/YAML `--config`. Parsing only; the work
  * is `trainImages`.
  */
+import path from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import { ConfigError } from '../errors.ts';
 import { IMAGE_DATASET_KINDS } from '../data/images/load-images.ts';
@@ -11,7 +12,8 @@ import { ACTIVATIONS, INITIALIZERS } from '../models/options.ts';
 import { imageConfigToOptions, readImageConfig, type ImageTrainConfig } from '../train/image-config.ts';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../train/optimizers.ts';
 import { autoProgressMode } from '../train/progress.ts';
-import { trainImages, type TrainImagesResult } from '../train/train-images.ts';
+import { CHECKPOINT_DIR, trainImages, type TrainImagesResult } from '../train/train-images.ts';
+import { exitOnInterrupt } from './interrupt.ts';
 import { printJson, runAction } from './output.ts';
 
 /** Parses a number flag. @throws ConfigError naming the flag */
@@ -100,7 +102,9 @@ export function registerTrainImages(program: Command): void {
       const config = { ...base, ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) } as ImageTrainConfig;
       const options = imageConfigToOptions(config);
       const log = (line: string) => process.stderr.write(`${line}\n`);
-      const r = await trainImages({ ...options, train: { ...options.train, progress: autoProgressMode(!!opts.json) }, log });
+      // Ctrl-C: the last epoch's checkpoint is on disk; print the --resume command, exit 130.
+      const uninstall = exitOnInterrupt({ checkpointDir: options.train?.checkpointDir ?? path.join(options.outDir, CHECKPOINT_DIR) });
+      const r = await trainImages({ ...options, train: { ...options.train, progress: autoProgressMode(!!opts.json) }, log }).finally(uninstall);
       if (opts.json) {
         printJson(trainImagesJson(r));
       } else {
