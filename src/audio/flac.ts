@@ -30,12 +30,47 @@ export interface FlacInfo {
   audioOffset: number;
 }
 
-/** The synchronous frame decoder inside `FLACDecoder` (libFLAC in WebAssembly). */
-interface FrameDecoder {
-  decodeFrames(frames: Uint8Array[]): FLACDecodedAudio;
+/** A pointer into the WebAssembly heap of the decoder. */
+interface HeapCell {
+  ptr: number;
 }
 
-let frameDecoder: FrameDecoder | undefined;
+/**
+ * The synchronous parts of `FLACDecoder` 0.2.11 (its `_decoder`): libFLAC in WebAssembly, the
+ * output cells it writes to, and the frame decoder. Its public methods are asynchronous only
+ * because `reset()` instantiates a new WebAssembly module; a new libFLAC stream decoder in the
+ * same module (`create_decoder`) is the synchronous equivalent.
+ */
+interface FlacInternals {
+  decodeFrames(frames: Uint8Array[]): FLACDecodedAudio;
+  _decoder: number;
+  _common: { wasm: { create_decoder(...cells: number[]): number; destroy_decoder(decoder: number): void } };
+  _channels: HeapCell;
+  _sampleRate: HeapCell;
+  _bitsPerSample: HeapCell;
+  _samplesDecoded: HeapCell;
+  _outputBufferPtr: HeapCell;
+  _outputBufferLen: HeapCell;
+  _errorStringPtr: HeapCell;
+  _stateStringPtr: HeapCell;
+}
+
+/** The output cells `create_decoder` takes, in its argument order. */
+const OUTPUT_CELLS = ['_channels', '_sampleRate', '_bitsPerSample', '_samplesDecoded', '_outputBufferPtr', '_outputBufferLen', '_errorStringPtr', '_stateStringPtr'] as const;
+
+let internals: FlacInternals | undefined;
+
+/**
+ * Decodes the frames of one file with a new libFLAC stream decoder: libFLAC keeps the expected
+ * frame and sample numbers between frames, so a decoder reused across files reports frames of the
+ * next file as missing.
+ */
+function decodeStream(d: FlacInternals, frames: Uint8Array[]): FLACDecodedAudio {
+  const wasm = d._common.wasm;
+  wasm.destroy_decoder(d._decoder);
+  d._decoder = wasm.create_decoder(...OUTPUT_CELLS.map((k) => d[k].ptr));
+  return d.decodeFrames(frames);
+}
 let starting: Promise<void> | undefined;
 
 /** Size of an ID3v2 tag at `at` (0 when there is none). Some FLAC writers put one first. */
@@ -110,13 +145,13 @@ export function initFlacDecoder(): Promise<void> {
     const { FLACDecoder } = await import('@wasm-audio-decoders/flac');
     const decoder = new FLACDecoder();
     await decoder.ready;
-    // The public methods are asynchronous only because `reset()` re-instantiates WebAssembly;
-    // the frame decoder inside is synchronous and keeps no state between whole frames.
-    const inner = (decoder as unknown as { _decoder?: Partial<FrameDecoder> })._decoder;
-    if (typeof inner?.decodeFrames !== 'function') {
-      throw new KeyspotError('@wasm-audio-decoders/flac has no synchronous frame decoder (FLACDecoder._decoder.decodeFrames): keyspot needs version 0.2.11');
+    const inner = (decoder as unknown as { _decoder?: Partial<FlacInternals> })._decoder;
+    const wasm = inner?._common?.wasm;
+    if (typeof inner?.decodeFrames !== 'function' || typeof wasm?.create_decoder !== 'function' || typeof wasm.destroy_decoder !== 'function'
+      || typeof inner._decoder !== 'number' || OUTPUT_CELLS.some((k) => typeof inner[k]?.ptr !== 'number')) {
+      throw new KeyspotError('@wasm-audio-decoders/flac has no synchronous frame decoder (FLACDecoder._decoder.decodeFrames, create_decoder): keyspot needs version 0.2.11');
     }
-    frameDecoder = inner as FrameDecoder;
+    internals = inner as FlacInternals;
   })();
   starting.catch(() => {
     starting = undefined;
@@ -126,7 +161,7 @@ export function initFlacDecoder(): Promise<void> {
 
 /** True once {@link initFlacDecoder} has finished. */
 export function isFlacDecoderReady(): boolean {
-  return frameDecoder !== undefined;
+  return internals !== undefined;
 }
 
 /**
@@ -145,7 +180,7 @@ export function decodeFlac(bytes: Uint8Array, file?: string): AudioClip {
   const fail = (reason: string): never => {
     throw new FlacFormatError(reason, file);
   };
-  if (!frameDecoder) {
+  if (!internals) {
     throw new KeyspotError(`${file ? `${file}: ` : ''}the FLAC decoder is not started: call \`await initAudioDecoders()\` (or initFlacDecoder()) once before decoding FLAC`);
   }
   const parser = new CodecParser('audio/flac', { enableLogging: false });
@@ -161,7 +196,7 @@ export function decodeFlac(bytes: Uint8Array, file?: string): AudioClip {
   let decoded: FLACDecodedAudio;
   console.error = () => {};
   try {
-    decoded = frameDecoder.decodeFrames(frames);
+    decoded = decodeStream(internals, frames);
   } finally {
     console.error = log;
   }
