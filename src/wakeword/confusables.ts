@@ -277,14 +277,18 @@ export interface SynthesizedConfusable extends SynthesizedUtterance {
 
 /**
  * Speaks confusables with the voice variety and speed of {@link synthesizeItems} (text when a
- * confusable has words, else its phonemes as `[[...]]`): `repeats` utterances of each, in
- * order (all repeats of the first confusable, then the second, ...).
+ * confusable has words, else its phonemes as `[[...]]`): `repeats` utterances of each, returned
+ * in order (all repeats of the first confusable, then the second, ...) but spoken repeat by
+ * repeat, so that one synthetic speaker says different confusables. `item` is the index in
+ * that speaking order (repeat x confusables.length + confusable).
  * @throws ConfigError for a bad `repeats` or synthesis option
  */
 export async function synthesizeConfusables(confusables: readonly Confusable[], options: ConfusableSynthOptions = {}): Promise<SynthesizedConfusable[]> {
   const { repeats = 1, ...synth } = options;
   if (!Number.isInteger(repeats) || repeats < 1 || repeats > 1000) throw new ConfigError('repeats', 'an integer in [1, 1000]', repeats);
-  const items = confusables.flatMap((c) => Array.from({ length: repeats }, () => ({ ...(c.text !== undefined ? { text: c.text } : {}), phonemes: c.phonemes })));
+  // Spoken repeat by repeat, so each synthetic speaker says different confusables.
+  const n = confusables.length;
+  const items = Array.from({ length: repeats }, () => confusables.map((c) => ({ ...(c.text !== undefined ? { text: c.text } : {}), phonemes: c.phonemes }))).flat();
   const spoken = await synthesizeItems(items, { ...synth, seed: `${synth.seed ?? 0}/confusables` });
-  return spoken.map((u) => ({ ...u, confusable: confusables[Math.floor(u.item / repeats)]! }));
+  return confusables.flatMap((c, i) => Array.from({ length: repeats }, (_, r) => ({ ...spoken[r * n + i]!, confusable: c })));
 }
