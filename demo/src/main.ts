@@ -19,6 +19,16 @@ export interface DemoResult {
   score: number;
   scores: number[];
   labels: string[];
+  /** Wake-word models: the phrase label whose score exceeds the calibrated threshold, or null. */
+  detected?: string | null;
+}
+
+/** The part of a wake-word model's `metadata.wakeword` the page uses. */
+interface PageWakeword {
+  phrases: string[];
+  labels: string[];
+  /** The calibrated threshold (`operatingPoint.detectionThreshold`). */
+  detectionThreshold: number;
 }
 
 interface DemoState {
@@ -27,9 +37,11 @@ interface DemoState {
   labels: string[];
   last: DemoResult | null;
   error: string | null;
+  /** Set for wake-word models (from metadata.json). */
+  wakeword: PageWakeword | null;
 }
 
-const state: DemoState = { ready: false, backend: '', labels: [], last: null, error: null };
+const state: DemoState = { ready: false, backend: '', labels: [], last: null, error: null, wakeword: null };
 (window as unknown as { keyspotDemo: DemoState }).keyspotDemo = state;
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -105,7 +117,18 @@ function classifyAndShow(samples: Float32Array, rateHz: number, source: DemoResu
   const scores = classify(x);
   let best = 0;
   for (let i = 1; i < scores.length; i++) if (scores[i]! > scores[best]!) best = i;
-  const result = { source, label: state.labels[best]!, score: scores[best]!, scores, labels: state.labels };
+  const result: DemoResult = { source, label: state.labels[best]!, score: scores[best]!, scores, labels: state.labels };
+  const w = state.wakeword;
+  if (w) {
+    // The best phrase against the model's calibrated threshold (one window, no averaging).
+    let phrase: string | null = null;
+    for (const l of w.labels) {
+      const score = scores[state.labels.indexOf(l)] ?? 0;
+      if (score > w.detectionThreshold && (phrase === null || score > scores[state.labels.indexOf(phrase)]!)) phrase = l;
+    }
+    result.detected = phrase;
+    $('detected').textContent = phrase === null ? `no wake word (threshold ${w.detectionThreshold})` : `detected: ${w.phrases[w.labels.indexOf(phrase)]}`;
+  }
   show(result);
   return result;
 }
@@ -177,16 +200,22 @@ async function init(): Promise<void> {
     state.backend = tf.getBackend();
     const metaResponse = await fetch(`${modelBase}metadata.json`);
     if (!metaResponse.ok) throw new Error(`${modelBase}metadata.json: HTTP ${metaResponse.status}`);
-    const metadata = await metaResponse.json() as { labels: string[]; input?: { kind?: string; features?: Partial<FeatureSettings> } };
+    const metadata = await metaResponse.json() as {
+      labels: string[]; input?: { kind?: string; features?: Partial<FeatureSettings> };
+      wakeword?: { phrases: string[]; labels: string[]; operatingPoint: { detectionThreshold: number } };
+    };
     if (!metadata.input?.features) throw new Error(`${modelBase}metadata.json: not a keyword model (no input.features)`);
     settings = deriveFeatureSettings(metadata.input.features);
     featurizer = createFeaturizer(settings);
     state.labels = metadata.labels;
+    const wakeword = metadata.wakeword;
+    state.wakeword = wakeword ? { phrases: wakeword.phrases, labels: wakeword.labels, detectionThreshold: wakeword.operatingPoint.detectionThreshold } : null;
     model = await tf.loadLayersModel(`${modelBase}model.json`);
     state.ready = true;
     $<HTMLInputElement>('file').disabled = false;
     $<HTMLButtonElement>('mic').disabled = !navigator.mediaDevices?.getUserMedia;
-    setStatus(`model loaded: ${state.labels.length} labels (${state.labels.join(', ')}), ${settings.sampleRateHz} Hz, ${settings.numFrames}x${settings.numBins} features, backend ${state.backend}`);
+    const wake = state.wakeword ? `, wake word ${state.wakeword.phrases.map((p) => `"${p}"`).join(', ')} at threshold ${state.wakeword.detectionThreshold}` : '';
+    setStatus(`model loaded: ${state.labels.length} labels (${state.labels.join(', ')}), ${settings.sampleRateHz} Hz, ${settings.numFrames}x${settings.numBins} features, backend ${state.backend}${wake}`);
   } catch (err) {
     state.error = err instanceof Error ? err.message : String(err);
     setStatus(`cannot load the model: ${state.error}`, true);

@@ -13,7 +13,8 @@ import { writeWavSync } from '../../src/audio/wav.ts';
 import { createRng } from '../../src/data/rng.ts';
 import { formatStreamLabels } from '../../src/infer/stream-eval.ts';
 import type { WakewordMetadata } from '../../src/wakeword/wakeword-metadata.ts';
-import { runCli } from '../helpers/cli.ts';
+import { spawn } from 'node:child_process';
+import { BIN, ROOT, runCli } from '../helpers/cli.ts';
 import { addNoise, addToneWord, saveToneModelDir, TONE_FEATURES, toneStream } from './tone-model.ts';
 
 const WAKEWORD: WakewordMetadata = {
@@ -154,6 +155,29 @@ describe('inference commands on a wake-word model', () => {
     const plain = JSON.parse(runCli(['predict', '--model', plainDir, path.join(root, 'low.wav'), '--json']).stdout);
     expect(plain.predictions[0]).not.toHaveProperty('detected');
     expect(plain).not.toHaveProperty('thresholdSource');
+  }, 180_000);
+
+  it('serve prints the calibrated threshold and serves a page that reads it from metadata.json', async () => {
+    const child = spawn(process.execPath, [BIN, 'serve', '--model', wakeDir, '--port', '0'], { cwd: ROOT, env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' } });
+    try {
+      const out = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        child.stdout.on('data', (d: Buffer) => {
+          text += d.toString();
+          if (/detection threshold/.test(text)) resolve(text);
+        });
+        child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${text}`)));
+        setTimeout(() => reject(new Error(`no threshold line: ${text}`)), 120_000);
+      });
+      expect(out).toMatch(/wake word "low tone": detection threshold 0\.85 \(from the model's calibration\)/);
+      const url = /open (http:\/\/\S+)/.exec(out)![1]!;
+      expect(await (await fetch(url)).text()).toContain('<div id="detected">');
+      expect(await (await fetch(`${url}app.js`)).text()).toContain('no wake word (threshold');
+      const meta = await (await fetch(`${url}model/metadata.json`)).json() as { wakeword: WakewordMetadata };
+      expect(meta.wakeword.operatingPoint.detectionThreshold).toBe(0.85);
+    } finally {
+      child.kill('SIGTERM');
+    }
   }, 180_000);
 
   it('export --format onnx stores the phrases and operating point as metadata', async () => {
