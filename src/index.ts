@@ -91,6 +91,14 @@ export { parseStreamLabels, readStreamLabels, formatStreamLabels, scoreDetection
 export type { GroundTruthWord, StreamScore, StreamScoreOptions, SweepPoint } from './infer/stream-eval.ts';
 export { renderDetSvg } from './infer/stream-det-plot.ts';
 export type { DetPlotOptions } from './infer/stream-det-plot.ts';
+export { WAKEWORD_METADATA_KEY, readWakewordMetadata, recognizerOptionsFor, isWakewordModel } from './wakeword/wakeword-metadata.ts';
+export type { WakewordMetadata, WakewordOperatingPoint, DetPoint } from './wakeword/wakeword-metadata.ts';
+export { calibrateThreshold, faRateUpper95, DEFAULT_CALIBRATION_OPTIONS, DEFAULT_DET_THRESHOLDS } from './wakeword/calibrate-threshold.ts';
+export type { CalibrateThresholdOptions, CalibrationInput, CalibrationResult, ScoreStream, PositiveScoreStream } from './wakeword/calibrate-threshold.ts';
+export { detectWakewordInClip } from './wakeword/detect-clip.ts';
+export type { ClipDetection, DetectClipOptions } from './wakeword/detect-clip.ts';
+export { detPlotSpec, writeDetPlotSvg, zeroFaFloor } from './report/det-plot.ts';
+export type { DetPlotSpecOptions, DetPlotRow } from './report/det-plot.ts';
 export { buildTestStream, writeTestStream, defaultLabelsPath, DEFAULT_TEST_STREAM_OPTIONS } from './data/stream-builder.ts';
 export type { TestStream, TestStreamOptions } from './data/stream-builder.ts';
 export { exportOnnx, modelToOnnx, ONNX_OPSET_VERSION, ONNX_SUPPORTED_LAYERS, ONNX_SUPPORTED_ACTIVATIONS } from './export/onnx.ts';
