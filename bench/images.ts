@@ -5,29 +5,32 @@
  *
  *   npx tsx bench/images.ts [reference] [mnist] [fashion] [notmnist] [notmnist_ensemble]     (default: all)
  *   env: BENCH_DATASETS (default ../shared/datasets), BENCH_OUT (default /tmp/keyspot-bench-images),
- *        BENCH_EPOCHS_MNIST (15), BENCH_EPOCHS_FASHION (20), BENCH_EPOCHS_NOTMNIST (40), BENCH_REF_EPOCHS (2),
+ *        BENCH_EPOCHS_MNIST, BENCH_EPOCHS_FASHION, BENCH_EPOCHS_NOTMNIST (default: the recipe's), BENCH_REF_EPOCHS (2),
  *        BENCH_ENSEMBLE (5: members of the notMNIST ensemble)
  *
- * `notmnist_variants` trains variants of the notMNIST recipe (label smoothing, stronger
- * augmentation) and prints their validation accuracy only (mean of the last 5 epochs), so the
- * choice of variant never sees the test split; BENCH_NOTMNIST_VARIANT (default base) then picks
- * the one `notmnist_ensemble` uses.
- * `notmnist_ensemble` trains the notMNIST recipe with seeds 1..N on one split (`splitSeed` 1: the
- * same validation and test images as the single `notmnist` run, which is member 1 when present)
- * and evaluates the average of their probabilities on the held-out test split.
+ * The recipes are the library's (src/images/image-recipes.ts: MNIST_RECIPE, FASHION_MNIST_RECIPE,
+ * NOTMNIST_RECIPE ...), what `keyspot train images --dataset <kind>` uses; every run here adds
+ * `splitSeed` 1 (the recipes' seed) so ensemble members share the held-out split.
+ * `notmnist_variants` trains variants of the notMNIST recipes (BENCH_NOTMNIST_VARIANTS, comma-
+ * separated, default all; BENCH_SEED other than 1 for a second seed) and prints their validation
+ * accuracy only (mean of the last 5 epochs), so the choice of variant never sees the test split;
+ * BENCH_NOTMNIST_VARIANT (default base) then picks the one `notmnist_ensemble` uses.
+ * `notmnist_ensemble` trains that variant with seeds 1..N on one split (`splitSeed` 1: the
+ * same validation and test images as the single `notmnist` run) and evaluates the average of
+ * their probabilities on the held-out test split.
  *   Long: run under `flock /tmp/keyspot-bench.lock`.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { getBackendInfo } from '../src/backend.ts';
-import { parseAugment } from '../src/augment/image.ts';
 import { ImageTrainingData } from '../src/data/images/image-data.ts';
 import { loadImages } from '../src/data/images/load-images.ts';
 import { buildModel } from '../src/models/registry.ts';
 import { evaluateModelDirs } from '../src/train/evaluate-dir.ts';
+import { FASHION_MNIST_RECIPE, MNIST_RECIPE, NOTMNIST_AUG_RECIPE, NOTMNIST_BASE_RECIPE, NOTMNIST_RECIPE, type ImageRecipe } from '../src/images/image-recipes.ts';
+import { imageConfigToOptions, type ImageTrainConfig } from '../src/train/image-config.ts';
 import { evaluateModel } from '../src/train/metrics.ts';
-import { parseSchedule } from '../src/train/schedule.ts';
 import { trainImages } from '../src/train/train-images.ts';
 import { train } from '../src/train/trainer.ts';
 
@@ -79,57 +82,82 @@ async function reference(): Promise<void> {
   save();
 }
 
-interface Recipe { key: string; dataset: string; dir: string; model: string; epochs: number; augment: string; schedule: string; dropout?: number; seed?: number; labelSmoothing?: number; quiet?: boolean }
+/** One benchmark run: a library recipe (src/images/image-recipes.ts) on a dataset, with overrides. */
+interface BenchRun {
+  key: string;
+  recipe: ImageRecipe;
+  dataset: string;
+  dir: string;
+  /** Keys that replace the recipe's values (variants, ensemble seeds, BENCH_EPOCHS_*). */
+  overrides?: ImageTrainConfig;
+  /** Variants are compared on validation only: their test accuracy is neither printed nor stored. */
+  quiet?: boolean;
+}
 
-async function recipe(r: Recipe): Promise<void> {
-  const seed = r.seed ?? 1;
-  console.log(`${r.key}: ${r.model}, ${r.epochs} epochs, augment ${r.augment}, schedule ${r.schedule}`);
-  const t0 = Date.now();
+async function recipe(r: BenchRun): Promise<void> {
   const out = path.join(OUT, r.key);
+  // splitSeed 1: every run (and every ensemble member) holds out the same validation and test images.
+  const config: ImageTrainConfig = { splitSeed: 1, ...r.overrides, recipe: r.recipe.name, dataset: r.dataset, data: path.join(DATASETS, r.dir), out };
+  const options = imageConfigToOptions(config);
+  const s = { ...r.recipe.settings, ...r.overrides };
+  console.log(`${r.key}: recipe ${r.recipe.name}${r.overrides ? ` with ${JSON.stringify(r.overrides)}` : ''}`);
+  const t0 = Date.now();
   fs.rmSync(out, { recursive: true, force: true });
-  const res = await trainImages({
-    dataset: r.dataset, dataDir: path.join(DATASETS, r.dir), model: r.model, outDir: out,
-    modelOptions: { seed, ...(r.dropout !== undefined ? { dropout: r.dropout } : {}) },
-    data: { seed, splitSeed: 1, validationFraction: 0.1, testFraction: 0.1, augment: parseAugment(r.augment) },
-    train: { seed, epochs: r.epochs, batchSize: 128, ...(r.labelSmoothing ? { labelSmoothing: r.labelSmoothing } : {}), optimizer: { name: 'adam', learningRate: 0.001 }, schedule: parseSchedule(r.schedule), progress: 'lines' },
-    log: (l) => console.log(l),
-  });
+  const res = await trainImages({ ...options, train: { ...options.train, progress: 'lines' }, log: (l) => console.log(l) });
+  const last5 = res.train.history.slice(-5).map((m) => m.valAccuracy ?? NaN);
   results[r.key] = {
-    model: r.model, epochs: r.epochs, augment: r.augment, schedule: r.schedule, engine: res.train.engine,
+    recipe: r.recipe.name, overrides: r.overrides ?? {}, model: s.model, epochs: s.epochs, augment: s.augment, schedule: s.schedule, engine: res.train.engine,
     splits: res.splits, skipped: res.skipped.length,
-    ...(r.quiet ? {} : { testAccuracy: res.test?.accuracy }), labelSmoothing: r.labelSmoothing ?? 0, validationAccuracy: res.validationAccuracy,
+    ...(r.quiet ? {} : { testAccuracy: res.test?.accuracy }), labelSmoothing: s.labelSmoothing ?? 0, validationAccuracy: res.validationAccuracy,
+    validationLast5: last5.reduce((a, b) => a + b, 0) / last5.length,
     minutes: (Date.now() - t0) / 60000,
-    examplesPerSec: res.train.history.reduce((s, m) => s + m.examplesPerSec, 0) / res.train.history.length,
+    examplesPerSec: res.train.history.reduce((sum, m) => sum + m.examplesPerSec, 0) / res.train.history.length,
     history: res.train.history.map((m) => ({ epoch: m.epoch, loss: +m.loss.toFixed(4), acc: +m.accuracy.toFixed(4), valLoss: +(m.valLoss ?? NaN).toFixed(4), valAcc: +(m.valAccuracy ?? NaN).toFixed(4) })),
     outDir: out,
   };
-  const last5 = res.train.history.slice(-5).map((m) => m.valAccuracy ?? NaN);
-  (results[r.key] as Record<string, unknown>).validationLast5 = last5.reduce((a, b) => a + b, 0) / last5.length;
-  // Variants are compared on validation only: their test accuracy is not printed or stored.
-  console.log(JSON.stringify({ [r.key]: r.quiet ? { validationLast5: (results[r.key] as Record<string, unknown>).validationLast5 } : { testAccuracy: res.test?.accuracy, minutes: (Date.now() - t0) / 60000 } }));
+  const row = results[r.key] as Record<string, unknown>;
+  console.log(JSON.stringify({ [r.key]: r.quiet ? { validationLast5: row.validationLast5, minutes: row.minutes } : { testAccuracy: res.test?.accuracy, minutes: row.minutes } }));
   save();
 }
 
-const NOTMNIST: Recipe = { key: 'notmnist', dataset: 'notmnist', dir: 'notMNIST_small_part', model: 'cnn_bn', epochs: env('BENCH_EPOCHS_NOTMNIST', 40), augment: 'shift=0.05,rotation=5', schedule: 'exp:0.93@1e', dropout: 0.2 };
+/** Epochs from the environment (BENCH_EPOCHS_*), or the recipe's own. */
+function epochsOverride(name: string): ImageTrainConfig | undefined {
+  return process.env[name] !== undefined ? { epochs: env(name, 0) } : undefined;
+}
 
-/** notMNIST recipe variants, compared on validation accuracy alone (mean of the last 5 epochs). */
-const NOTMNIST_VARIANTS: Record<string, Partial<Recipe>> = {
-  base: {},
-  ls: { labelSmoothing: 0.1 },
-  aug: { augment: 'shift=0.1,rotation=10,zoom=0.1' },
-  augls: { augment: 'shift=0.1,rotation=10,zoom=0.1', labelSmoothing: 0.1 },
+const NOTMNIST: BenchRun = { key: 'notmnist', recipe: NOTMNIST_RECIPE, dataset: 'notmnist', dir: 'notMNIST_small_part', overrides: epochsOverride('BENCH_EPOCHS_NOTMNIST') };
+
+/**
+ * notMNIST recipe variants, compared on validation accuracy alone (mean of the last 5 epochs):
+ * a recipe and the keys that change. `base` and `aug` are the earlier recipes; the rest are the
+ * candidates of issue #15 for the default (docs/BENCHMARKS.md, "Default image recipes").
+ */
+const NOTMNIST_VARIANTS: Record<string, { recipe: ImageRecipe; overrides?: ImageTrainConfig }> = {
+  base: { recipe: NOTMNIST_BASE_RECIPE },
+  ls: { recipe: NOTMNIST_BASE_RECIPE, overrides: { labelSmoothing: 0.1 } },
+  aug: { recipe: NOTMNIST_AUG_RECIPE },
+  augls: { recipe: NOTMNIST_AUG_RECIPE, overrides: { labelSmoothing: 0.1 } },
+  // Issue #15 candidates, all on `aug`: stronger augmentation, longer training, more dropout, smaller batches.
+  strong: { recipe: NOTMNIST_AUG_RECIPE, overrides: { augment: 'shift=0.15,rotation=15,zoom=0.15,shear=10' } },
+  aug80: { recipe: NOTMNIST_AUG_RECIPE, overrides: { epochs: 80, schedule: 'exp:0.965@1e' } },
+  strong80: { recipe: NOTMNIST_AUG_RECIPE, overrides: { augment: 'shift=0.15,rotation=15,zoom=0.15,shear=10', epochs: 80, schedule: 'exp:0.965@1e' } },
+  drop3: { recipe: NOTMNIST_AUG_RECIPE, overrides: { dropout: 0.3 } },
+  b64: { recipe: NOTMNIST_AUG_RECIPE, overrides: { batchSize: 64 } },
+  default: { recipe: NOTMNIST_RECIPE },
 };
+/** Variants to train (BENCH_NOTMNIST_VARIANTS, comma-separated; default all). */
+const VARIANTS_WANTED = process.env.BENCH_NOTMNIST_VARIANTS?.split(',') ?? Object.keys(NOTMNIST_VARIANTS);
 /** The variant the ensemble uses (BENCH_NOTMNIST_VARIANT, default base). */
 const ENSEMBLE_VARIANT = process.env.BENCH_NOTMNIST_VARIANT ?? 'base';
+/** Seed of the variant runs (BENCH_SEED, default 1: the recipes' own). */
+const VARIANT_SEED = env('BENCH_SEED', 1);
 
 async function notmnistVariants(): Promise<void> {
-  for (const [name, v] of Object.entries(NOTMNIST_VARIANTS)) {
-    if (name === 'base' && results.notmnist) {
-      const h = (results.notmnist as { history: { valAcc: number }[] }).history.slice(-5);
-      console.log(JSON.stringify({ notmnist_variant_base: { validationLast5: h.reduce((a, m) => a + m.valAcc, 0) / h.length } }));
-      continue;
-    }
-    await recipe({ ...NOTMNIST, ...v, key: `notmnist_variant_${name}`, quiet: true });
+  for (const name of VARIANTS_WANTED) {
+    const v = NOTMNIST_VARIANTS[name];
+    if (!v) throw new Error(`BENCH_NOTMNIST_VARIANTS: ${name} is not one of ${Object.keys(NOTMNIST_VARIANTS).join(', ')}`);
+    const key = VARIANT_SEED === 1 ? `notmnist_variant_${name}` : `notmnist_variant_${name}_seed${VARIANT_SEED}`;
+    await recipe({ ...NOTMNIST, key, recipe: v.recipe, overrides: { ...v.overrides, ...(VARIANT_SEED !== 1 ? { seed: VARIANT_SEED } : {}) }, quiet: true });
   }
 }
 
@@ -137,21 +165,16 @@ async function notmnistEnsemble(): Promise<void> {
   const n = env('BENCH_ENSEMBLE', 5);
   const t0 = Date.now();
   const members: string[] = [];
-  const single = path.join(OUT, 'notmnist');
   const variant = NOTMNIST_VARIANTS[ENSEMBLE_VARIANT];
   if (!variant) throw new Error(`BENCH_NOTMNIST_VARIANT must be one of ${Object.keys(NOTMNIST_VARIANTS).join(', ')}`);
   for (let seed = 1; seed <= n; seed++) {
-    if (seed === 1 && ENSEMBLE_VARIANT === 'base' && fs.existsSync(path.join(single, 'model.json'))) {
-      members.push(single); // the single run: the same recipe, seed and split
-      continue;
-    }
-    const key = ENSEMBLE_VARIANT === 'base' ? `notmnist_seed${seed}` : `notmnist_${ENSEMBLE_VARIANT}_seed${seed}`;
-    await recipe({ ...NOTMNIST, ...variant, key, seed });
+    const key = `notmnist_${ENSEMBLE_VARIANT}_seed${seed}`;
+    await recipe({ ...NOTMNIST, key, recipe: variant.recipe, overrides: { ...variant.overrides, seed } });
     members.push(path.join(OUT, key));
   }
   const ev = await evaluateModelDirs({ modelDirs: members, dataDir: path.join(DATASETS, NOTMNIST.dir), split: 'test' });
   const memberTest = members.map((d) => JSON.parse(fs.readFileSync(path.join(d, 'metadata.json'), 'utf8')).metrics?.testAccuracy as number);
-  results[ENSEMBLE_VARIANT === 'base' ? 'notmnist_ensemble' : `notmnist_ensemble_${ENSEMBLE_VARIANT}`] = { variant: ENSEMBLE_VARIANT, members, memberTestAccuracy: memberTest, testAccuracy: ev.accuracy, count: ev.count, minutes: (Date.now() - t0) / 60000, confusion: ev.confusion };
+  results[`notmnist_ensemble_${ENSEMBLE_VARIANT}`] = { variant: ENSEMBLE_VARIANT, members, memberTestAccuracy: memberTest, testAccuracy: ev.accuracy, count: ev.count, minutes: (Date.now() - t0) / 60000, confusion: ev.confusion };
   console.log(JSON.stringify({ notmnist_ensemble: { testAccuracy: ev.accuracy, memberTest } }));
   save();
 }
@@ -160,8 +183,8 @@ if (want('reference')) await reference();
 if (want('notmnist')) await recipe(NOTMNIST);
 if (want('notmnist_variants')) await notmnistVariants();
 if (want('notmnist_ensemble')) await notmnistEnsemble();
-if (want('mnist')) await recipe({ key: 'mnist', dataset: 'mnist', dir: 'mnist', model: 'cnn_bn', epochs: env('BENCH_EPOCHS_MNIST', 15), augment: 'shift=0.1,rotation=10,zoom=0.1', schedule: 'exp:0.85@1e' });
-if (want('fashion')) await recipe({ key: 'fashion', dataset: 'fashion-mnist', dir: 'fashion_mnist', model: 'cnn_bn', epochs: env('BENCH_EPOCHS_FASHION', 20), augment: 'shift=0.05,hflip', schedule: 'exp:0.88@1e' });
+if (want('mnist')) await recipe({ key: 'mnist', recipe: MNIST_RECIPE, dataset: 'mnist', dir: 'mnist', overrides: epochsOverride('BENCH_EPOCHS_MNIST') });
+if (want('fashion')) await recipe({ key: 'fashion', recipe: FASHION_MNIST_RECIPE, dataset: 'fashion-mnist', dir: 'fashion_mnist', overrides: epochsOverride('BENCH_EPOCHS_FASHION') });
 results.finishedAt = new Date().toISOString();
 save();
 console.log(JSON.stringify(results, null, 2));

@@ -1,7 +1,8 @@
 /**
  * `keyspot train images`: trains an image classifier (MNIST, Fashion-MNIST, notMNIST, class
- * folders) with a registry model; flags override a JSON/YAML `--config`. Parsing only; the work
- * is `trainImages`.
+ * folders) with a registry model. Settings are layered: a named recipe (the dataset's own when
+ * no model is given, or `--recipe`), then a JSON/YAML `--config`, then the flags the user typed.
+ * Parsing only; the work is `trainImages`.
  */
 import path from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
@@ -9,7 +10,9 @@ import { ConfigError } from '../errors.ts';
 import { IMAGE_DATASET_KINDS } from '../data/images/load-images.ts';
 import { modelNames } from '../models/registry.ts';
 import { ACTIVATIONS, INITIALIZERS } from '../models/options.ts';
-import { imageConfigToOptions, readImageConfig, type ImageTrainConfig } from '../train/image-config.ts';
+import { applyImageRecipe } from '../images/apply-image-recipe.ts';
+import { defaultImageRecipeFor, IMAGE_RECIPES, imageRecipeNames } from '../images/image-recipes.ts';
+import { IMAGE_CONFIG_KEYS, imageConfigToOptions, readImageConfig, type ImageTrainConfig } from '../train/image-config.ts';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../train/optimizers.ts';
 import { autoProgressMode } from '../train/progress.ts';
 import { CHECKPOINT_DIR, trainImages, type TrainImagesResult } from '../train/train-images.ts';
@@ -51,6 +54,18 @@ export function trainImagesJson(r: TrainImagesResult): Record<string, unknown> {
   };
 }
 
+/** The recipe section of `train images --help`. */
+function recipeHelp(): string {
+  const defaults = ['mnist', 'fashion-mnist', 'notmnist', 'folder'].map((d) => `${d} -> ${defaultImageRecipeFor(d).name}`).join(', ');
+  return [
+    '',
+    'Recipes (--recipe NAME; without --model, --dataset picks one: ' + defaults + '):',
+    ...Object.values(IMAGE_RECIPES).map((r) => `  ${r.name.padEnd(14)} ${r.summary}`),
+    'Every flag you type (and every --config key) overrides the recipe\'s value, e.g. --epochs 5.',
+    '--dataset folder without --model uses the generic "folder" recipe (cnn_bn, mild augmentation, early stopping).',
+  ].join('\n');
+}
+
 /** Registers `train images`. */
 export function registerTrainImages(program: Command): void {
   trainCommand(program)
@@ -59,7 +74,8 @@ export function registerTrainImages(program: Command): void {
     .option('--config <file>', 'JSON or YAML file with these settings (camelCase keys); flags override it')
     .option('--dataset <kind>', `dataset kind: ${IMAGE_DATASET_KINDS.join(', ')}`)
     .option('--data <dir>', 'dataset folder (IDX files, or one subfolder per class with PNGs)')
-    .option('--model <name>', `architecture: ${modelNames().join(', ')}`)
+    .option('--recipe <name>', `named recipe whose values fill every setting not given by a flag or --config: ${imageRecipeNames().join(', ')} (default: the dataset's recipe when no --model is given)`)
+    .option('--model <name>', `architecture: ${modelNames().join(', ')} (given without --recipe: library defaults for the rest, no recipe)`)
     .option('--out <dir>', 'output model folder (e.g. models/mnist)')
     .option('--epochs <n>', 'epochs (default 10)', numberFlag('--epochs', 1, true))
     .option('--batch-size <n>', 'examples per step (default 64)', numberFlag('--batch-size', 1, true))
@@ -79,6 +95,7 @@ export function registerTrainImages(program: Command): void {
     .option('--no-batch-norm', 'remove batch normalisation where optional')
     .option('--validation-fraction <x>', 'fraction of training images for validation (default 0.1)', numberFlag('--validation-fraction', 0))
     .option('--test-fraction <x>', 'held-out test fraction when the dataset has no test files (default 0.1)', numberFlag('--test-fraction', 0))
+    .option('--label-smoothing <x>', 'label smoothing of the one-hot targets, in [0, 1) (default 0)', numberFlag('--label-smoothing', 0))
     .option('--balance <mode>', 'class balancing: none, oversample, weights (default none)')
     .option('--early-stopping <patience>', 'stop after this many epochs without improvement, restoring the best', numberFlag('--early-stopping', 1, true))
     .option('--monitor <metric>', 'early-stopping metric: valLoss or valAccuracy (default valLoss)')
@@ -87,19 +104,14 @@ export function registerTrainImages(program: Command): void {
     .option('--engine <engine>', 'training engine: auto (graph when supported), graph, eager (default auto)')
     .option('--workers <n>', 'batch worker threads (0: inline; default 1)', numberFlag('--workers', 0, true))
     .option('--json', 'print the result as one JSON document (progress lines go to stderr)')
-    .action((opts) => runAction(opts.json, async () => {
+    .addHelpText('after', recipeHelp)
+    .action((opts, cmd) => runAction(opts.json, async () => {
       const base: ImageTrainConfig = opts.config ? readImageConfig(opts.config) : {};
-      const flags: ImageTrainConfig = {
-        dataset: opts.dataset, data: opts.data, model: opts.model, out: opts.out, epochs: opts.epochs, batchSize: opts.batchSize,
-        optimizer: opts.optimizer as OptimizerName | undefined, learningRate: opts.learningRate, momentum: opts.momentum,
-        schedule: opts.schedule, augment: opts.augment, seed: opts.seed, splitSeed: opts.splitSeed, l1: opts.l1, l2: opts.l2, dropout: opts.dropout,
-        activation: opts.activation as ImageTrainConfig['activation'], initializer: opts.initializer as ImageTrainConfig['initializer'],
-        batchNorm: opts.batchNorm, validationFraction: opts.validationFraction, testFraction: opts.testFraction,
-        balance: opts.balance as ImageTrainConfig['balance'], earlyStopping: opts.earlyStopping,
-        monitor: opts.monitor as ImageTrainConfig['monitor'], maxSteps: opts.maxSteps, resume: opts.resume, workers: opts.workers,
-        engine: opts.engine as ImageTrainConfig['engine'],
-      };
-      const config = { ...base, ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) } as ImageTrainConfig;
+      // Only the flags the user typed override the recipe and the config file.
+      const values = opts as Record<string, unknown>;
+      const flags = Object.fromEntries(IMAGE_CONFIG_KEYS.filter((k) => cmd.getOptionValueSource(k) === 'cli').map((k) => [k, values[k]])) as ImageTrainConfig;
+      const { config, recipe } = applyImageRecipe({ ...base, ...flags });
+      if (recipe) process.stderr.write(`recipe ${recipe.name}: ${recipe.summary}\n`);
       const options = imageConfigToOptions(config);
       const log = (line: string) => process.stderr.write(`${line}\n`);
       // Ctrl-C: the last epoch's checkpoint is on disk; print the --resume command, exit 130.

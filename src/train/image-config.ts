@@ -1,11 +1,12 @@
 /**
  * ImageTrainConfig: the flat, JSON/YAML-friendly settings of one image training run (the CLI
  * flags, a `--config` file, and the keys of a sweep grid), and their conversion to
- * {@link TrainImagesOptions}.
+ * {@link TrainImagesOptions} (a named recipe fills the keys the run leaves unset).
  */
 import fs from 'node:fs';
 import YAML from 'yaml';
 import { parseAugment } from '../augment/image.ts';
+import { applyImageRecipe } from '../images/apply-image-recipe.ts';
 import { CLASS_BALANCE_MODES, type ClassBalance } from '../batch/sampler.ts';
 import { ConfigError, DatasetError } from '../errors.ts';
 import type { ModelOptions } from '../models/options.ts';
@@ -19,6 +20,8 @@ export interface ImageTrainConfig {
   dataset?: string;
   /** Dataset folder. */
   data?: string;
+  /** Named recipe (`src/images/image-recipes.ts`) whose values fill the unset keys. @default the dataset's recipe when no model is set */
+  recipe?: string;
   /** Registry model name. */
   model?: string;
   /** Output model folder. */
@@ -46,6 +49,8 @@ export interface ImageTrainConfig {
   validationFraction?: number;
   testFraction?: number;
   balance?: ClassBalance;
+  /** Label smoothing of the one-hot targets, in [0, 1). @default 0 */
+  labelSmoothing?: number;
   /** Early-stopping patience in epochs (0: off). */
   earlyStopping?: number;
   /** Early-stopping monitor. */
@@ -58,9 +63,9 @@ export interface ImageTrainConfig {
 
 /** Keys of {@link ImageTrainConfig} (for config files and sweep grids). */
 export const IMAGE_CONFIG_KEYS: readonly (keyof ImageTrainConfig)[] = [
-  'dataset', 'data', 'model', 'out', 'epochs', 'batchSize', 'maxSteps', 'optimizer', 'learningRate', 'momentum', 'schedule',
+  'dataset', 'data', 'model', 'out', 'recipe', 'epochs', 'batchSize', 'maxSteps', 'optimizer', 'learningRate', 'momentum', 'schedule',
   'augment', 'seed', 'splitSeed', 'l1', 'l2', 'dropout', 'activation', 'initializer', 'batchNorm', 'validationFraction', 'testFraction',
-  'balance', 'earlyStopping', 'monitor', 'resume', 'workers', 'engine',
+  'balance', 'labelSmoothing', 'earlyStopping', 'monitor', 'resume', 'workers', 'engine',
 ];
 
 /** Reads a JSON or YAML config file. @throws DatasetError naming the file, ConfigError for unknown keys */
@@ -85,10 +90,12 @@ export function checkConfigKeys(config: Record<string, unknown>, where = 'config
 }
 
 /**
- * Converts a complete config to pipeline options.
+ * Converts a config to pipeline options, first filling unset keys from its recipe (the `recipe`
+ * key, or the dataset's default recipe when no model is set: see `applyImageRecipe`).
  * @throws ConfigError when dataset, data, model or out is missing, or a value is bad
  */
-export function imageConfigToOptions(c: ImageTrainConfig): TrainImagesOptions {
+export function imageConfigToOptions(config: ImageTrainConfig): TrainImagesOptions {
+  const c = applyImageRecipe(config).config;
   for (const key of ['dataset', 'data', 'model', 'out'] as const) {
     if (!c[key]) throw new ConfigError(key, 'set (flag or config file)', c[key]);
   }
@@ -108,6 +115,7 @@ export function imageConfigToOptions(c: ImageTrainConfig): TrainImagesOptions {
     model: c.model!,
     outDir: c.out!,
     modelOptions,
+    ...(c.recipe !== undefined ? { recipe: c.recipe } : {}),
     data: {
       ...(c.seed !== undefined ? { seed: c.seed } : {}),
       ...(c.splitSeed !== undefined ? { splitSeed: c.splitSeed } : {}),
@@ -123,6 +131,7 @@ export function imageConfigToOptions(c: ImageTrainConfig): TrainImagesOptions {
       ...(c.maxSteps !== undefined ? { maxSteps: c.maxSteps } : {}),
       ...(c.seed !== undefined ? { seed: c.seed } : {}),
       optimizer,
+      ...(c.labelSmoothing !== undefined ? { labelSmoothing: c.labelSmoothing } : {}),
       ...(c.schedule !== undefined ? { schedule: parseSchedule(c.schedule) } : {}),
       ...(c.earlyStopping ? { earlyStopping: { patience: c.earlyStopping, ...(c.monitor ? { monitor: c.monitor } : {}) } } : {}),
       ...(c.resume !== undefined ? { resume: c.resume } : {}),

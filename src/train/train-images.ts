@@ -30,6 +30,8 @@ export interface TrainImagesOptions {
   dataDir: string;
   /** Registry model name. */
   model: string;
+  /** Name of the recipe the options came from, recorded in the metadata and report. @default none */
+  recipe?: string;
   /** Model options (regularisation, dropout, activation ...). @default architecture defaults */
   modelOptions?: ModelOptions;
   /** Output (model) folder: model files, metadata, metrics, checkpoints, report. */
@@ -88,6 +90,7 @@ export async function trainImages(options: TrainImagesOptions): Promise<TrainIma
         labels: [...data.labels],
         inputShape: [...data.exampleShape],
         modelName: options.model,
+        ...(options.recipe !== undefined ? { recipe: options.recipe } : {}),
         modelOptions,
         input: { ...data.input },
         dataset: {
@@ -104,7 +107,7 @@ export async function trainImages(options: TrainImagesOptions): Promise<TrainIma
         title: `${options.dataset} / ${options.model}`,
         labels: data.labels,
         settings: {
-          dataset: `${options.dataset} (${options.dataDir})`, model: options.model, modelOptions, splits,
+          dataset: `${options.dataset} (${options.dataDir})`, ...(options.recipe !== undefined ? { recipe: options.recipe } : {}), model: options.model, modelOptions, splits,
           optimizer: trainOptions.optimizer ?? { name: 'adam' }, schedule: trainOptions.schedule ?? { kind: 'constant' },
           batchSize: trainOptions.batchSize ?? 64, augment: options.data?.augment ?? {}, seed,
           backend: getTf().getBackend(),

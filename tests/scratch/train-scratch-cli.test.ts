@@ -79,6 +79,20 @@ describe('keyspot train scratch', () => {
     expect(r.stdout).toMatch(/speed: scratch\/tfjs = /);
   }, 120_000);
 
+  it('defaults to the momentum recipe; --recipe course is plain SGD; --lr and --momentum override the recipe', () => {
+    const run = (extra: string[]) => {
+      const r = runCli(['train', 'scratch', '--dataset', 'mnist', '--data', dir, '--layers', '', '--epochs', '1', '--batch-size', '50', '--json', ...extra]);
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(r.stdout).options as { learningRate: number; momentum: number };
+    };
+    expect(run([])).toMatchObject({ learningRate: 0.05, momentum: 0.9 });
+    expect(run(['--recipe', 'course'])).toMatchObject({ learningRate: 0.05, momentum: 0 });
+    expect(run(['--recipe', 'course', '--momentum', '0.5', '--lr', '0.1'])).toMatchObject({ learningRate: 0.1, momentum: 0.5 });
+    const bad = runCli(['train', 'scratch', '--dataset', 'mnist', '--data', dir, '--recipe', 'fast']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--recipe must be one of momentum, course, got "fast"/);
+  }, 180_000);
+
   it('rejects bad options with a clear message and exit code 2', () => {
     const r = runCli(['train', 'scratch', '--dataset', 'mnist', '--data', dir, '--layers', '100,0', '--json']);
     expect(r.status).toBe(2);
