@@ -104,6 +104,9 @@ export async function extraOptimizerState(optimizer: tfTypes.Optimizer): Promise
 export function restoreExtraOptimizerState(optimizer: tfTypes.Optimizer, state: Record<string, number>): void {
   const o = optimizer as unknown as { accBeta1?: tfTypes.Variable; accBeta2?: tfTypes.Variable };
   const tf = getTf();
-  if (o.accBeta1 && state.accBeta1 !== undefined) o.accBeta1.assign(tf.scalar(state.accBeta1));
-  if (o.accBeta2 && state.accBeta2 !== undefined) o.accBeta2.assign(tf.scalar(state.accBeta2));
+  // tidy: the scalars handed to assign() are released (the variables keep the values).
+  tf.tidy(() => {
+    if (o.accBeta1 && state.accBeta1 !== undefined) o.accBeta1.assign(tf.scalar(state.accBeta1));
+    if (o.accBeta2 && state.accBeta2 !== undefined) o.accBeta2.assign(tf.scalar(state.accBeta2));
+  });
 }

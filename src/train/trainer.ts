@@ -138,6 +138,8 @@ export async function train(model: tfTypes.LayersModel, data: TrainingData, opti
         const differences = s.settings === undefined ? ['settings: not recorded in the checkpoint'] : settingsDifferences(s.settings, checkpointSettings);
         if (differences.length > 0) {
           for (const list of Object.values(ckpt.tensors)) for (const w of list) w.tensor.dispose();
+          weightsTensor?.dispose();
+          optimizer.dispose();
           throw new CheckpointMismatchError(ckpt.path, differences);
         }
       }
