@@ -144,31 +144,34 @@ interface AveragedTrace {
 }
 
 function averagedTrace(windows: ScoreStream['windows'], numLabels: number, averageWindowMs: number, minimumCount: number): AveragedTrace {
-  const times: number[] = [];
-  const averages: number[] = [];
-  const top: number[] = [];
+  const n = windows.length;
+  const times = new Float64Array(n);
+  const averages = new Float64Array(n * numLabels);
+  const top = new Int32Array(n);
   const sums = new Float64Array(numLabels);
-  const kept: { timeMs: number; scores: Float32Array }[] = [];
+  // The recognizer keeps float32 copies of the scores: sum the same values.
+  const f32 = new Float32Array(1);
+  const value = (w: number, i: number) => { f32[0] = windows[w]!.scores[i]!; return f32[0]; };
   let first = 0;
-  for (const w of windows) {
-    const copy = Float32Array.from(w.scores);
-    kept.push({ timeMs: w.timeMs, scores: copy });
-    for (let i = 0; i < numLabels; i++) sums[i]! += copy[i]!;
-    const limit = w.timeMs - averageWindowMs;
-    while (first < kept.length && kept[first]!.timeMs < limit) {
-      const old = kept[first]!.scores;
-      for (let i = 0; i < numLabels; i++) sums[i]! -= old[i]!;
+  let kept = 0;
+  for (let w = 0; w < n; w++) {
+    const timeMs = windows[w]!.timeMs;
+    for (let i = 0; i < numLabels; i++) sums[i]! += value(w, i);
+    const limit = timeMs - averageWindowMs;
+    while (first <= w && windows[first]!.timeMs < limit) {
+      for (let i = 0; i < numLabels; i++) sums[i]! -= value(first, i);
       first += 1;
     }
-    const count = kept.length - first;
-    if (count < minimumCount || w.timeMs - kept[first]!.timeMs < averageWindowMs / 4) continue;
+    const count = w - first + 1;
+    if (count < minimumCount || timeMs - windows[first]!.timeMs < averageWindowMs / 4) continue;
     let best = 0;
     for (let i = 1; i < numLabels; i++) if (sums[i]! > sums[best]!) best = i;
-    times.push(w.timeMs);
-    top.push(best);
-    for (let i = 0; i < numLabels; i++) averages.push(sums[i]! / count);
+    times[kept] = timeMs;
+    top[kept] = best;
+    for (let i = 0; i < numLabels; i++) averages[kept * numLabels + i] = sums[i]! / count;
+    kept += 1;
   }
-  return { timesMs: Float64Array.from(times), averages: Float64Array.from(averages), top: Int32Array.from(top) };
+  return { timesMs: times.subarray(0, kept), averages: averages.subarray(0, kept * numLabels), top: top.subarray(0, kept) };
 }
 
 /**
