@@ -138,6 +138,8 @@ export async function removeCheckpoints(dir: string): Promise<void> {
   } catch {
     return;
   }
+  // The pointer first: a kill part-way never leaves `latest` naming a removed checkpoint.
+  await fs.rm(path.join(dir, LATEST_FILE), { force: true });
   for (const entry of entries) {
     const ours = entry.startsWith(CHECKPOINT_PREFIX) || entry.startsWith(`.${CHECKPOINT_PREFIX}`)
       || entry === LATEST_FILE || entry.startsWith(`.${LATEST_FILE}.`);

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { getTf } from '../../src/backend.ts';
 import { getGraphAddonStatus } from '../../src/graph/addon.ts';
 import { buildModel } from '../../src/models/registry.ts';
-import { CheckpointMismatchError, settingsDifferences } from '../../src/train/checkpoint.ts';
+import { CheckpointMismatchError, removeCheckpoints, settingsDifferences } from '../../src/train/checkpoint.ts';
 import { train } from '../../src/train/trainer.ts';
 import { syntheticData } from './synthetic.ts';
 
@@ -29,6 +29,24 @@ describe('settingsDifferences', () => {
     ]);
     expect(settingsDifferences({ a: 1 }, { a: 1, b: 'x' })).toEqual(['b: absent in the checkpoint, "x" now']);
     expect(settingsDifferences({ a: 1, b: undefined }, { a: 1 })).toEqual([]);
+  });
+});
+
+describe('removeCheckpoints', () => {
+  it('removes only what the checkpointer wrote, and the folder when nothing else is left', async () => {
+    const dir = tmp();
+    for (const d of ['epoch-0003', '.epoch-0004.tmp-1-2-3']) fs.mkdirSync(path.join(dir, d));
+    fs.writeFileSync(path.join(dir, 'epoch-0003', 'state.json'), '{}');
+    fs.writeFileSync(path.join(dir, 'latest'), 'epoch-0003\n');
+    fs.writeFileSync(path.join(dir, '.latest.tmp-1-2-3'), 'epoch-0004\n');
+    fs.writeFileSync(path.join(dir, 'notes.txt'), 'mine');
+    await removeCheckpoints(dir);
+    expect(fs.readdirSync(dir)).toEqual(['notes.txt']);
+    fs.rmSync(path.join(dir, 'notes.txt'));
+    fs.mkdirSync(path.join(dir, 'epoch-0001'));
+    await removeCheckpoints(dir);
+    expect(fs.existsSync(dir)).toBe(false);
+    await removeCheckpoints(dir); // a missing folder is fine
   });
 });
 
