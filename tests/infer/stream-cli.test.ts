@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { writeWavSync } from '../../src/audio/wav.ts';
 import { getTf } from '../../src/backend.ts';
-import { formatStreamLabels } from '../../src/infer/stream-eval.ts';
+import { DEFAULT_SWEEP_THRESHOLDS, formatStreamLabels } from '../../src/infer/stream-eval.ts';
 import { runCli } from '../helpers/cli.ts';
 import { saveToneModelDir, TONE_FEATURES, toneStream } from './tone-model.ts';
 
@@ -39,7 +39,8 @@ describe('keyspot listen / eval-stream / export', () => {
     const out = JSON.parse(r.stdout);
     expect(out.durationMs).toBe(12000);
     expect(out.hopMs).toBe(20);
-    expect(out.realTimeFactor).toBeGreaterThan(1);
+    // Speed is measured by bench/stream.ts, not asserted here: a loaded machine is no failure.
+    expect(out.realTimeFactor).toBeGreaterThan(0);
     expect(out.scoring).toBe('exact'); // auto: this model flattens its window, nothing to share
     expect(out.detections.map((d: { label: string }) => d.label)).toEqual(['low', 'high', 'high']);
     for (const d of out.detections) expect(Object.keys(d).sort()).toEqual(['label', 'score', 'timeMs', 'windowStartMs']);
@@ -65,7 +66,11 @@ describe('keyspot listen / eval-stream / export', () => {
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({ hitRate: 1, falseAcceptsPerHour: 0, hits: 3, misses: 0, wrongLabels: 0, keywordWords: 3, unknownWords: 1, detectionThreshold: 0.7 });
-    expect(out.sweep.length).toBeGreaterThan(10);
+    expect(out.sweep.map((p: { detectionThreshold: number }) => p.detectionThreshold)).toEqual([...DEFAULT_SWEEP_THRESHOLDS]);
+    expect(out.sweep).toHaveLength(23);
+    expect(out.sweep.find((p: { detectionThreshold: number }) => p.detectionThreshold === 0.7)).toEqual({
+      detectionThreshold: 0.7, hitRate: 1, missRate: 0, falseAcceptsPerHour: 0, falseAccepts: 0, hits: 3,
+    });
     expect(fs.readFileSync(det, 'utf8')).toMatch(/^<svg/);
   });
 
