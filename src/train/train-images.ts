@@ -98,6 +98,7 @@ export async function trainImages(options: TrainImagesOptions): Promise<TrainIma
           splitSeed: options.data?.splitSeed ?? seed,
           validationFraction: options.data?.validationFraction ?? DEFAULT_IMAGE_DATA_OPTIONS.validationFraction,
           testFraction: options.data?.testFraction ?? DEFAULT_IMAGE_DATA_OPTIONS.testFraction,
+          augment: options.data?.augment ?? {},
         },
         training: { ...trainOptions, progress: undefined, onEpochEnd: undefined, epochsRun: result.history.length, bestEpoch: result.bestEpoch },
         metrics,

@@ -116,7 +116,7 @@ describe('keyspot train images: named recipes', () => {
     expect(meta.training.batchSize).toBe(16); // config over recipe (128)
     expect(meta.training.optimizer).toEqual({ name: 'adam', learningRate: 0.001 });
     expect(meta.training.schedule).toEqual({ kind: 'exponential', decayRate: 0.85, everyEpochs: 1, staircase: false });
-    expect(meta.dataset).toMatchObject({ seed: 1, splitSeed: 1, validationFraction: 0.1, testFraction: 0.1 });
+    expect(meta.dataset).toMatchObject({ seed: 1, splitSeed: 1, validationFraction: 0.1, testFraction: 0.1, augment: { widthShift: 0.1, heightShift: 0.1, rotationDeg: 10, zoomX: 0.1, zoomY: 0.1 } });
     expect(meta.training.epochsRun).toBe(1);
   }, 180_000);
 
