@@ -48,6 +48,7 @@ export function trainKwsJson(r: TrainKwsResult): Record<string, unknown> {
     trainMinutes: r.trainMinutes,
     examplesPerSec: r.examplesPerSec,
     engine: r.engine,
+    resumedFromEpoch: r.resumedFromEpoch,
     skippedFiles: r.skipped.length,
     test: r.test ?? null,
     history: r.history,

@@ -119,6 +119,8 @@ export interface TrainKwsResult {
   examplesPerSec: number;
   /** The engine that ran the training steps (`graph` unless a layer or the addon was missing). */
   engine: 'graph' | 'eager';
+  /** Epochs done before this call, read from the checkpoint (`resume`); 0 for a fresh run. */
+  resumedFromEpoch: number;
   /** Unreadable files skipped. */
   skipped: readonly string[];
 }
@@ -328,6 +330,7 @@ export async function trainKws(options: TrainKwsOptions): Promise<TrainKwsResult
       trainMinutes: trainSec / 60,
       examplesPerSec: metrics.examplesPerSec,
       engine: result.engine,
+      resumedFromEpoch: result.resumedFromEpoch,
       skipped: data.skipped,
     };
   } finally {

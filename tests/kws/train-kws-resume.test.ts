@@ -129,6 +129,8 @@ describe('trainKws checkpoints and resume (library)', () => {
     expect(latestName(checkpointDir)).toBe('epoch-0002');
 
     const resumed = await trainKws({ ...base(), outDir, checkpointDir, resume: true, workers: 1 });
+    expect(resumed.resumedFromEpoch).toBe(2);
+    expect(full.resumedFromEpoch).toBe(0);
     expect(trajectory(resumed.history)).toEqual(trajectory(full.history));
     expect(resumed.bestEpoch).toBe(full.bestEpoch);
     expect(resumed.test!.accuracy).toBe(full.test!.accuracy);
@@ -214,6 +216,7 @@ describe('keyspot train kws --resume (CLI)', () => {
     const resumed = runCli([...args(out, ['--workers', '1']), '--resume', '--json'], {}, ROOT, TIMEOUT_MS);
     expect(resumed.status, resumed.stderr).toBe(0);
     expect(resumed.stderr).toMatch(new RegExp(`resumed from .*epoch-0*${epoch} \\(epoch ${epoch},`));
+    expect(JSON.parse(resumed.stdout).resumedFromEpoch).toBe(epoch);
     expect(weights(out).equals(weights(fullDir))).toBe(true);
     expect(fs.existsSync(path.join(out, 'previous-model.txt'))).toBe(false);
     expect(fs.existsSync(checkpointDir)).toBe(false);
