@@ -5,6 +5,9 @@
  *
  *   flock /tmp/keyspot-bench.lock npx tsx bench/scratch.ts [--data DIR] [--epochs 20] [--momentum 0.9] [--dtype float32]
  *
+ * `--momentum` defaults to 0 here (the course's plain SGD, to compare with the course); the CLI's
+ * default is the `momentum` recipe (src/scratch/scratch-recipes.ts), i.e. `--momentum 0.9`.
+ *
  * Data: the library's MNIST loader and ImageTrainingData (the same batches the tfjs trainer
  * gets), trained on all 60,000 training images (no validation split), tested on the 10,000
  * test images.
