@@ -146,6 +146,12 @@ describe('TensorFlow native log lines', () => {
     expect(r.stderr).toMatch(TF_LINE);
     expect(r.stderr).toMatch(/absl::InitializeLog/);
   });
+
+  it('keyspot --verbose lets them through too', () => {
+    const r = stderrThroughPipe([BIN, '--verbose', 'doctor'], envWithout(['TF_CPP_MIN_LOG_LEVEL', 'KEYSPOT_TF_LOG']));
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(TF_LINE);
+  });
 });
 
 describe('package', () => {

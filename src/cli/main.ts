@@ -4,6 +4,7 @@
  */
 import { Command } from '@commander-js/extra-typings';
 import { initAudioDecoders } from '../audio/decode-audio.ts';
+import { TF_LOG_ENV } from '../backend.ts';
 import { VERSION } from '../version.ts';
 import { registerDoctor } from './doctor.ts';
 import { registerStart } from './start.ts';
@@ -27,6 +28,10 @@ export function buildProgram(): Command {
     .description('Train small CNNs on spectrograms and images with TensorFlow.js: keyword spotting and image classifiers.')
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
+    .option('--verbose', "show TensorFlow's native log lines (the same as KEYSPOT_TF_LOG=1)")
+    .hook('preAction', (command) => {
+      if (command.opts().verbose) process.env[TF_LOG_ENV] = '1';
+    })
     // FLAC decoding is synchronous after its WebAssembly decoder has started (once, ~50 ms).
     .hook('preAction', () => initAudioDecoders());
   registerDoctor(program);
