@@ -6,6 +6,7 @@
  * unless the user overrides it.
  */
 import path from 'node:path';
+import { SILENCE_LABEL, UNKNOWN_LABEL } from '../data/labels.ts';
 import { DatasetError, formatValue } from '../errors.ts';
 import { METADATA_FILE, type ModelMetadata } from '../export/model-dir.ts';
 import type { CommandRecognizerOptions } from '../infer/stream-recognizer.ts';
@@ -121,6 +122,8 @@ export function readWakewordMetadata(metadata: ModelMetadata, dir = '.'): Wakewo
   }
   for (const label of labels as string[]) {
     if (!metadata.labels.includes(label)) fail('labels', `model labels (${metadata.labels.join(', ')})`, label);
+    // The recognizer never reports these, so a phrase with one of them could never be detected.
+    if (label === SILENCE_LABEL || label === UNKNOWN_LABEL) fail('labels', `phrase labels, not ${SILENCE_LABEL} or ${UNKNOWN_LABEL}`, label);
   }
   if (!isObject(operatingPoint)) return fail('operatingPoint', 'an object', operatingPoint);
   for (const [key, [check, expected, required]] of Object.entries(OPERATING_POINT_FIELDS)) {

@@ -38,6 +38,7 @@ describe('readWakewordMetadata', () => {
     expect(read(meta({ ...WAKEWORD, phrases: [] }))).toThrow(/metadata\.json: wakeword\.phrases must be a non-empty array of non-empty strings, got \[\]/);
     expect(read(meta({ ...WAKEWORD, labels: ['hey_nova'] }))).toThrow(/wakeword\.labels must be an array of 2 label name\(s\), one per phrase, got \["hey_nova"\]/);
     expect(read(meta({ ...WAKEWORD, labels: ['hey_nova', 'hi_nova'] }))).toThrow(/wakeword\.labels must be model labels \(_silence_, _unknown_, hey_nova, ok_nova\), got "hi_nova"/);
+    expect(read(meta({ ...WAKEWORD, labels: ['hey_nova', '_unknown_'] }))).toThrow(/wakeword\.labels must be phrase labels, not _silence_ or _unknown_, got "_unknown_"/);
     expect(read(meta({ ...WAKEWORD, operatingPoint: null }))).toThrow(/wakeword\.operatingPoint must be an object, got null/);
     expect(read(withOp({ detectionThreshold: 0 }))).toThrow(/wakeword\.operatingPoint\.detectionThreshold must be a number in \(0, 1\], got 0/);
     expect(read(withOp({ minimumCount: 1.5 }))).toThrow(/wakeword\.operatingPoint\.minimumCount must be an integer >= 1, got 1\.5/);
