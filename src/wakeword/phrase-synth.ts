@@ -6,7 +6,6 @@
  * spoken in ONE eSpeak run (SSML sections separated by long breaks, split at those silences),
  * and both engines reuse one WASM instance ({@link runEspeak}, {@link runFlite}).
  */
-import os from 'node:os';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { resample } from '../audio/resample.ts';
 import { spawnTsWorker } from '../batch/ts-worker.ts';
@@ -35,8 +34,7 @@ export const DEFAULT_PHRASE_SYNTH = Object.freeze({
   minPitch: 20,
   maxPitch: 80,
   maxBreakMs: 200,
-  /** With this many items or more, `workers` defaults to min(2, cores). */
-  minItemsForWorkers: 200,
+  workers: 0,
 });
 
 /** eSpeak pause between the utterances of one run, ms (the split points). */
@@ -102,7 +100,9 @@ export interface SpeechSynthOptions {
   marginMs?: number;
   /**
    * Worker threads (0 or 1: synthesize in this thread). The result does not depend on it.
-   * @default min(2, available cores) for 200 items or more, else 0
+   * Each worker costs a start-up of 2-10 s (tsx, both WASM engines), so workers pay off only
+   * for thousands of utterances on otherwise idle cores.
+   * @default 0
    */
   workers?: number;
   /** Progress: `done` of `total` utterances. */
@@ -430,7 +430,7 @@ export async function synthesizeItems(items: readonly SpeechItem[], options: Spe
     if (it.phonemes !== undefined && /[[\]<>&]/.test(it.phonemes)) throw new ConfigError(`items[${i}].phonemes`, 'eSpeak mnemonics without brackets or markup', it.phonemes);
   });
   const total = items.length;
-  const { workers = total >= DEFAULT_PHRASE_SYNTH.minItemsForWorkers ? Math.min(2, os.availableParallelism()) : 0 } = options;
+  const { workers = DEFAULT_PHRASE_SYNTH.workers } = options;
   if (!Number.isInteger(workers) || workers < 0 || workers > 16) throw new ConfigError('workers', 'an integer in [0, 16]', workers);
   const jobs: ChunkJob[] = [];
   for (let from = 0, chunk = 0; from < total; from += o.utterancesPerSpeaker, chunk++) {
