@@ -7,16 +7,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { isAudioFileName } from '../audio/read-audio.ts';
 import { DatasetError } from '../errors.ts';
-
-/** File endings read as audio. */
-export const AUDIO_FILE_EXTENSIONS: readonly string[] = Object.freeze(['.wav', '.flac']);
-
-/** True when `name` ends in an audio extension (and is not a hidden file). */
-export function isAudioFileName(name: string): boolean {
-  const lower = name.toLowerCase();
-  return !name.startsWith('.') && AUDIO_FILE_EXTENSIONS.some((e) => lower.endsWith(e));
-}
 
 /**
  * Every audio file below `dir` (sorted, absolute paths).

@@ -10,8 +10,10 @@ import type { KwsRecipe } from '../kws/recipe.ts';
 export interface WakewordRecipe {
   /** Synthesized utterances per phrase. */
   synthPerPhrase: number;
-  /** Synthesized confusable phrases (negatives) per phrase. */
+  /** Synthesized confusable utterances (negatives) per phrase (each confusable spoken by several voices). */
   confusablesPerPhrase: number;
+  /** How many confusables of each kind are generated (see src/wakeword/confusables.ts). */
+  confusables: { substitutions: number; deletions: number; insertions: number; others: number };
   /** Room-and-channel renderings written per synthesized utterance (each a new seeded draw; the first is clean). */
   renderingsPerUtterance: number;
   /** Copies of each user recording per epoch relative to one synthesized utterance (real speech is rare and precious). */
@@ -31,6 +33,8 @@ export interface WakewordRecipe {
   trainShare: number;
   /** Assumed training speed at 98 frames, examples per second on 2 cores (epochs = budget x speed); scaled by the window's frames. */
   examplesPerSecAt98Frames: number;
+  /** Fixed number of epochs instead of the budget's (tests, experiments). @default from the budget */
+  epochs?: number;
   /** The keyword recipe overrides (see src/kws/recipe.ts); `epochs` is computed from the budget. */
   kws: Partial<KwsRecipe>;
 }
@@ -39,6 +43,7 @@ export interface WakewordRecipe {
 export const DEFAULT_WAKEWORD_RECIPE: Readonly<WakewordRecipe> = Object.freeze<WakewordRecipe>({
   synthPerPhrase: 400,
   confusablesPerPhrase: 300,
+  confusables: { substitutions: 16, deletions: 6, insertions: 6, others: 10 },
   renderingsPerUtterance: 2,
   recordingWeight: 8,
   roomChannel: {},
