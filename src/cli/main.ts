@@ -11,6 +11,8 @@ import { registerStart } from './start.ts';
 import { registerFeatures } from './features.ts';
 import { registerData } from './data.ts';
 import { registerTrainKws } from './train-kws.ts';
+import { registerTrainWakeword } from './train-wakeword.ts';
+import { registerTrainBackbone } from './train-backbone.ts';
 import { registerTrainScratch } from './train-scratch.ts';
 import { registerPredict } from './predict.ts';
 import { registerListen } from './listen.ts';
@@ -39,6 +41,8 @@ export function buildProgram(): Command {
   registerFeatures(program);
   registerData(program);
   registerTrainKws(program);
+  registerTrainWakeword(program);
+  registerTrainBackbone(program);
   registerTrainScratch(program);
   registerPredict(program);
   registerListen(program);
