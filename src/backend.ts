@@ -127,16 +127,21 @@ export function tfLogEnabled(): boolean {
 
 /** Write-only, and never the controlling terminal. */
 const OPEN_WRITE = fs.constants.O_WRONLY | fs.constants.O_NOCTTY;
+/**
+ * For a pipe, also non-blocking: opening a pipe whose reader has gone would otherwise wait for
+ * ever, and libuv keeps stderr pipes non-blocking anyway (terminals: blocking, as Node sets them).
+ */
+const OPEN_PIPE = OPEN_WRITE | fs.constants.O_NONBLOCK;
 
 /**
  * Opens `file` as the lowest free descriptor and reports whether that is 2 (descriptors 0 and 1
  * taken on the way, when closed, are released again). False: another thread holds 2.
  */
-function openAsFd2(file: string): boolean {
+function openAsFd2(file: string, flags: number): boolean {
   const below: number[] = [];
   try {
     for (;;) {
-      const fd = fs.openSync(file, OPEN_WRITE);
+      const fd = fs.openSync(file, flags);
       if (fd === 2) return true;
       if (fd > 2) {
         fs.closeSync(fd);
@@ -149,11 +154,19 @@ function openAsFd2(file: string): boolean {
   }
 }
 
-/** Puts `file` back as descriptor 2, waiting (up to 2 s) if another thread briefly holds it. */
-function restoreFd2(file: string): void {
+/**
+ * Puts `file` back as descriptor 2, waiting (up to 2 s) if another thread briefly holds it. When
+ * it cannot be opened any more (the pipe's reader has exited), 2 stays on /dev/null rather than
+ * free, so no file opened later becomes stderr.
+ */
+function restoreFd2(file: string, flags: number): void {
   const pause = new Int32Array(new SharedArrayBuffer(4));
   for (let attempt = 0; attempt < 2000; attempt++) {
-    if (openAsFd2(file)) return;
+    try {
+      if (openAsFd2(file, flags)) return;
+    } catch {
+      if (openAsFd2('/dev/null', OPEN_WRITE)) return;
+    }
     Atomics.wait(pause, 0, 0, 1);
   }
   throw new BackendError(`cannot restore stderr (file descriptor 2) after loading TensorFlow; set ${TF_LOG_ENV}=1 to skip hiding its log lines`);
@@ -171,25 +184,27 @@ function restoreFd2(file: string): void {
 export function loadQuietly<T>(load: () => T): T {
   if (tfLogEnabled() || process.platform !== 'linux') return load();
   let saved: number;
+  let flags: number;
   try {
     const st = fs.fstatSync(2);
     if (!(st.isCharacterDevice() || st.isFIFO()) || process.stderr.writableLength > 0) return load();
-    saved = fs.openSync('/proc/self/fd/2', OPEN_WRITE);
+    flags = st.isFIFO() ? OPEN_PIPE : OPEN_WRITE;
+    saved = fs.openSync('/proc/self/fd/2', flags);
   } catch {
     return load();
   }
   const stderrPath = `/proc/self/fd/${saved}`;
   try {
     fs.closeSync(2);
-    if (!openAsFd2('/dev/null')) {
-      restoreFd2(stderrPath);
+    if (!openAsFd2('/dev/null', OPEN_WRITE)) {
+      restoreFd2(stderrPath, flags);
       return load();
     }
     try {
       return load();
     } finally {
       fs.closeSync(2);
-      restoreFd2(stderrPath);
+      restoreFd2(stderrPath, flags);
     }
   } finally {
     fs.closeSync(saved);
