@@ -5,7 +5,8 @@
  * optimizer minimises the (class-weighted) softmax cross-entropy on the logits plus the L1/L2
  * penalties. After every epoch: validation, early stopping (keeping the best weights), an atomic
  * checkpoint (weights, optimizer state, RNG state, metrics) and `metrics.jsonl`. `resume`
- * continues from the latest checkpoint and gives the same weights as an uninterrupted run.
+ * continues from the latest checkpoint and gives the same weights as an uninterrupted run; it
+ * refuses a checkpoint written with other `checkpointSettings` or by the other engine.
  *
  *   train(model: LayersModel, data: TrainingData, options?: TrainOptions): Promise<TrainResult>
  */
