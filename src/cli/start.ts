@@ -15,13 +15,21 @@ import { DEFAULT_KWS_RECIPE } from '../kws/recipe.ts';
 import { defaultKwsCheckpointDir, trainKws } from '../kws/train-kws.ts';
 import { autoProgressMode } from '../train/progress.ts';
 import { exitOnInterrupt } from './interrupt.ts';
+import { normalizePhrase, phraseLabel } from '../wakeword/phrase-phonemes.ts';
+import { trainWakeword } from '../wakeword/train-wakeword.ts';
 import { printJson, runAction } from './output.ts';
+import { stageProgress, trainWakewordJson } from './train-wakeword.ts';
 import { defaultNoiseDir, formatTrainKws, loadProgressPrinter, trainKwsJson } from './train-kws.ts';
 
 /** Epochs `start` trains on the synthesized default dataset (about two minutes on 2 cores). */
 export const START_SYNTH_EPOCHS = 80;
 /** Batch size of `start` on the synthesized dataset (it holds ~200 clips: small batches give more steps). */
 export const START_SYNTH_BATCH_SIZE = 32;
+
+/** The default phrase of `npm start`'s wake-word job. */
+export const START_PHRASE = 'hey nova';
+/** Training budget of `npm start`'s wake-word job, minutes. */
+export const START_WAKEWORD_MINUTES = 5;
 
 /** True when `dir` has at least one word folder with a WAV file. */
 export function hasSpeechData(dir: string): boolean {
@@ -40,7 +48,10 @@ export function isSynthesized(dir: string): boolean {
 export function registerStart(program: Command): void {
   program
     .command('start')
-    .description('the main job (npm start): synthesize the default dataset if speech_commands/ is empty, train a keyword model, evaluate it, export it to models/kws/')
+    .description(`the main job (npm start): train a wake-word model for a phrase from its text (default "${START_PHRASE}", --phrase to change it) in a few minutes, calibrated in false accepts per hour, into models/<phrase>/, and print how to listen for it; --job kws: the keyword job (synthesize speech_commands/ if empty, train, evaluate, export to models/kws/)`)
+    .option('--job <job>', 'wakeword (a wake word from text) or kws (the 12-class keyword job)', 'wakeword')
+    .option('--phrase <text>', 'wake phrase of the wakeword job', START_PHRASE)
+    .option('--minutes <m>', 'training budget of the wakeword job, minutes', String(START_WAKEWORD_MINUTES))
     .option('--root <dir>', 'project folder holding speech_commands/, background_noise/, models/', '.')
     .option('--epochs <n>', `epochs (default: ${START_SYNTH_EPOCHS} on synthesized data, ${DEFAULT_KWS_RECIPE.epochs} on real data)`)
     .option('--resume', 'continue a killed or interrupted training from its last checkpoint (models/.kws.checkpoints; same flags); Ctrl-C prints this command')
@@ -50,6 +61,40 @@ export function registerStart(program: Command): void {
       const report = runDoctor(opts.root);
       log(formatDoctor(report));
       log('');
+      if (opts.job !== 'wakeword' && opts.job !== 'kws') throw new ConfigError('--job', 'wakeword or kws', opts.job);
+      if (opts.job === 'wakeword') {
+        const minutes = Number(opts.minutes);
+        if (!(Number.isFinite(minutes) && minutes >= 0.5 && minutes <= 600)) throw new ConfigError('--minutes', 'a number in [0.5, 600]', opts.minutes);
+        const label = phraseLabel(normalizePhrase(opts.phrase));
+        const wwOut = path.resolve(opts.root, 'models', label.replace(/_/g, '-'));
+        log(`training a wake-word model for "${opts.phrase}" from its text (synthetic voices over the shipped speech backbone; about ${minutes} minutes)...`);
+        const stages = stageProgress(Boolean(opts.json));
+        const uninstall = exitOnInterrupt({ checkpointDir: defaultKwsCheckpointDir(wwOut) });
+        const ww = await trainWakeword({
+          phrases: [opts.phrase], outDir: wwOut, minutes, resume: Boolean(opts.resume),
+          progress: autoProgressMode(Boolean(opts.json)), onStage: stages.onStage,
+        }).finally(() => { stages.stop(); uninstall(); });
+        if (opts.json) {
+          printJson({ job: 'wakeword', ...trainWakewordJson(ww) });
+          return 0;
+        }
+        const op = ww.wakeword.operatingPoint;
+        const rel = path.relative(process.cwd(), ww.outDir) || '.';
+        log([
+          '',
+          `wake word "${ww.phrases[0]}": threshold ${op.detectionThreshold.toFixed(3)}, ${op.faCount} false accepts in ${op.negativeHours.toFixed(2)} h of held-out speech, hit rate ${op.hitRate === undefined ? '-' : `${(100 * op.hitRate).toFixed(1)}%`} on held-out synthesized voices (${ww.minutes.total?.toFixed(1)} min)`,
+          `model card: ${path.join(rel, 'report.md')}`,
+          '',
+          'Listen for it:',
+          `  sox -d -t wav - | npx keyspot listen --model ${rel} -      # live from the microphone`,
+          `  npx keyspot listen --model ${rel} recording.wav`,
+          `  npx keyspot serve --model ${rel}                          # the browser page`,
+          '',
+          `Better on real voices: record yourself saying it 5-10 times (any WAV/FLAC) and run`,
+          `  npx keyspot train wakeword --phrase "${ww.phrases[0]}" --recordings my-recordings/ --out ${rel}`,
+        ].join('\n'));
+        return 0;
+      }
       const dataDir = path.join(opts.root, 'speech_commands');
       const outDir = path.join(opts.root, 'models', 'kws');
       let synthesized = false;

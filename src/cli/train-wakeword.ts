@@ -11,6 +11,9 @@ import { autoProgressMode } from '../train/progress.ts';
 import { DEFAULT_BACKBONE_DIR } from '../wakeword/backbone.ts';
 import { trainWakeword, type TrainWakewordResult, type WakewordStage } from '../wakeword/train-wakeword.ts';
 import { DEFAULT_TARGET_FA_PER_HOUR, DEFAULT_WAKEWORD_MINUTES } from '../wakeword/wakeword-recipe.ts';
+import { defaultKwsCheckpointDir } from '../kws/train-kws.ts';
+import { normalizePhrase, phraseLabel } from '../wakeword/phrase-phonemes.ts';
+import { exitOnInterrupt } from './interrupt.ts';
 import { printJson, runAction } from './output.ts';
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -117,11 +120,13 @@ export function registerTrainWakeword(program: Command): void {
       if (!Number.isInteger(seed) || seed < 0) throw new ConfigError('--seed', 'an integer >= 0', opts.seed);
       if (!['auto', 'graph', 'eager'].includes(opts.engine)) throw new ConfigError('--engine', 'auto, graph or eager', opts.engine);
       const stages = stageProgress(Boolean(opts.json));
+      const outDir = path.resolve(opts.out ?? path.join('models', phraseLabel(normalizePhrase(phrases[0]!)).replace(/_/g, '-')));
+      const uninstall = exitOnInterrupt({ checkpointDir: defaultKwsCheckpointDir(outDir) });
       let result: TrainWakewordResult;
       try {
         result = await trainWakeword({
           phrases,
-          outDir: opts.out,
+          outDir,
           recordingsDir: opts.recordings,
           negativesDirs: opts.negatives ?? [],
           calibrationDirs: opts.calibrationNegatives,
@@ -139,6 +144,7 @@ export function registerTrainWakeword(program: Command): void {
         });
       } finally {
         stages.stop();
+        uninstall();
       }
       if (opts.json) {
         printJson(trainWakewordJson(result));

@@ -286,8 +286,8 @@ export async function trainWakeword(options: TrainWakewordOptions): Promise<Trai
   const numFrames = Math.floor((windowMs - 30) / 10) + 1;
   const wanted = Object.values(counts).reduce((a, c) => a, 0) + labels.reduce((a, l) => a + counts[l]!.training, 0);
   const perEpoch = Math.ceil(wanted * (1 + ((recipe.kws.unknownPercentage ?? 0) + (recipe.kws.silencePercentage ?? 0)) / 100));
-  const elapsedMin = (Date.now() - started) / 60000;
-  const trainSec = Math.max(30, (minutes * recipe.trainShare - Math.max(0, elapsedMin - minutes * (1 - recipe.trainShare) * 0.6)) * 60);
+  // Deterministic (a resumed run must get the same epochs): the budget's training share at the assumed speed.
+  const trainSec = Math.max(30, minutes * recipe.trainShare * 60);
   const examplesPerSec = recipe.examplesPerSecAt98Frames * (98 / numFrames);
   const epochs = recipe.epochs ?? Math.max(3, Math.min(300, Math.floor((trainSec * examplesPerSec) / perEpoch)));
   let transfer: BackboneTransfer | undefined;
