@@ -42,6 +42,8 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '1' },
     'snr-db': { type: 'string', default: '10' },
     backbone: { type: 'string' },
+    /** JSON of recipe fields that differ from the default (development runs). */
+    recipe: { type: 'string' },
   },
 });
 const RATE = 16000;
@@ -182,6 +184,7 @@ for (const phrase of args.phrases!.split(',')) {
       phrases: [phrase.replace(/_/g, ' ').replace('k9', 'k nine')],
       outDir, recordingsDir: recDir, negativesDirs: [trainNegDir], minutes: Number(args.minutes), seed: Number(args.seed),
       ...(args.backbone ? { backboneDir: args.backbone } : {}),
+      ...(args.recipe ? { recipe: JSON.parse(args.recipe) } : {}),
       progress: 'lines',
     });
     const trainMinutes = (Date.now() - t0) / 60000;

@@ -5,9 +5,12 @@
  *   exponentially decaying noise tail with a given RT60, early reflections as sparse taps);
  * - `bandLimit`: a 2nd-order high-pass and low-pass (RBJ biquads) as phones, laptops and far
  *   microphones band-limit speech;
- * - `renderRoomChannel`: a seeded draw of both, applied to one clip.
+ * - `voiceShift`: resampling played back at the original rate, which moves pitch, formants and
+ *   tempo together (a crude vocal-tract-length and speaker change);
+ * - `renderRoomChannel`: a seeded draw of all three, applied to one clip.
  */
 import FFT from 'fft.js';
+import { resample } from '../audio/resample.ts';
 import { ConfigError } from '../errors.ts';
 import type { Rng } from '../data/rng.ts';
 
@@ -151,8 +154,22 @@ export function bandLimit(samples: Float32Array, options: BandLimitOptions): Flo
   return out;
 }
 
+/**
+ * `samples` played `factor` times faster (pitch and formants x factor, length / factor), by
+ * band-limited resampling.
+ * @throws ConfigError for a factor outside [0.5, 2]
+ */
+export function voiceShift(samples: Float32Array, factor: number, sampleRateHz: number): Float32Array {
+  if (!(factor >= 0.5 && factor <= 2)) throw new ConfigError('factor', 'a number in [0.5, 2]', factor);
+  return resample(samples, sampleRateHz, Math.round(sampleRateHz / factor));
+}
+
 /** Options of {@link renderRoomChannel}: probabilities and ranges of the seeded draw. */
 export interface RoomChannelOptions {
+  /** Probability of a voice shift. @default 0.7 */
+  voiceShiftProbability?: number;
+  /** Voice shift factor range. @default [0.88, 1.14] */
+  voiceShift?: readonly [number, number];
   /** Probability of reverb. @default 0.6 */
   reverbProbability?: number;
   /** RT60 range, seconds. @default [0.15, 0.9] */
@@ -169,6 +186,8 @@ export interface RoomChannelOptions {
 
 /** Defaults of {@link RoomChannelOptions}. */
 export const DEFAULT_ROOM_CHANNEL: Readonly<Required<RoomChannelOptions>> = Object.freeze({
+  voiceShiftProbability: 0.7,
+  voiceShift: [0.88, 1.14] as const,
   reverbProbability: 0.6,
   rt60Sec: [0.15, 0.9] as const,
   drrDb: [0, 15] as const,
@@ -179,6 +198,7 @@ export const DEFAULT_ROOM_CHANNEL: Readonly<Required<RoomChannelOptions>> = Obje
 
 /** What {@link renderRoomChannel} drew (for provenance and tests). */
 export interface RoomChannelDraw {
+  voiceShift?: number;
   rt60Sec?: number;
   drrDb?: number;
   lowHz?: number;
@@ -186,13 +206,18 @@ export interface RoomChannelDraw {
 }
 
 /**
- * One seeded room-and-channel rendering of a clip: reverb with probability
- * `reverbProbability`, then a band limit with probability `bandLimitProbability`.
+ * One seeded rendering of a clip: a voice shift with probability `voiceShiftProbability`, reverb
+ * with probability `reverbProbability`, then a band limit with probability `bandLimitProbability`
+ * (the length changes with a voice shift).
  */
 export function renderRoomChannel(samples: Float32Array, sampleRateHz: number, rng: Rng, options: RoomChannelOptions = {}): { samples: Float32Array; draw: RoomChannelDraw } {
   const o = { ...DEFAULT_ROOM_CHANNEL, ...options };
   const draw: RoomChannelDraw = {};
   let out = samples;
+  if (rng.next() < o.voiceShiftProbability) {
+    draw.voiceShift = rng.uniform(o.voiceShift[0], o.voiceShift[1]);
+    out = voiceShift(out, draw.voiceShift, sampleRateHz);
+  }
   if (rng.next() < o.reverbProbability) {
     draw.rt60Sec = rng.uniform(o.rt60Sec[0], o.rt60Sec[1]);
     draw.drrDb = rng.uniform(o.drrDb[0], o.drrDb[1]);

@@ -314,7 +314,10 @@ export async function trainWakeword(options: TrainWakewordOptions): Promise<Trai
     workers,
     resume,
     recipe: { ...recipe.kws, epochs, features: { ...recipe.kws.features, clipDurationMs: windowMs } },
-    initModel: backboneDir === null ? undefined : async (model) => { transfer = await loadBackboneInto(model, backboneDir); },
+    initModel: backboneDir === null ? undefined : async (model) => {
+      transfer = await loadBackboneInto(model, backboneDir);
+      model.layers.filter((l) => l.getWeights().length > 0).slice(0, Math.min(recipe.frozenBackboneLayers, transfer.layers)).forEach((l) => { l.trainable = false; });
+    },
     finalize: async ({ model, data, tmpDir }) => {
       endStage('train');
       // 6. Calibration on held-out negatives and positives.

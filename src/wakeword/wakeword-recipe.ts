@@ -33,6 +33,11 @@ export interface WakewordRecipe {
   trainShare: number;
   /** Assumed training speed at 98 frames, examples per second on 2 cores (epochs = budget x speed); scaled by the window's frames. */
   examplesPerSecAt98Frames: number;
+  /**
+   * Layers with weights, counted from the input, kept frozen at the backbone's weights (the rest,
+   * and the new classifier, are fine-tuned). 0: fine-tune everything.
+   */
+  frozenBackboneLayers: number;
   /** Fixed number of epochs instead of the budget's (tests, experiments). @default from the budget */
   epochs?: number;
   /** The keyword recipe overrides (see src/kws/recipe.ts); `epochs` is computed from the budget. */
@@ -52,6 +57,7 @@ export const DEFAULT_WAKEWORD_RECIPE: Readonly<WakewordRecipe> = Object.freeze<W
   windowPaddingMs: 300,
   negativeHopFraction: 0.5,
   calibrationFraction: 0.3,
+  frozenBackboneLayers: 0,
   trainShare: 0.7,
   examplesPerSecAt98Frames: 650,
   kws: {

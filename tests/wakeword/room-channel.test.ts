@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bandLimit, convolve, renderRoomChannel, roomImpulseResponse } from '../../src/augment/room-channel.ts';
+import { bandLimit, convolve, renderRoomChannel, roomImpulseResponse, voiceShift } from '../../src/augment/room-channel.ts';
 import { createRng } from '../../src/data/rng.ts';
 
 function tone(hz: number, n: number, rate: number): Float32Array {
@@ -48,14 +48,29 @@ describe('room and channel simulation', () => {
   });
   it('renderRoomChannel is seeded and keeps the length', () => {
     const x = tone(440, 8000, 16000);
-    const a = renderRoomChannel(x, 16000, createRng(7), { reverbProbability: 1, bandLimitProbability: 1 });
-    const b = renderRoomChannel(x, 16000, createRng(7), { reverbProbability: 1, bandLimitProbability: 1 });
+    const a = renderRoomChannel(x, 16000, createRng(7), { voiceShiftProbability: 0, reverbProbability: 1, bandLimitProbability: 1 });
+    const b = renderRoomChannel(x, 16000, createRng(7), { voiceShiftProbability: 0, reverbProbability: 1, bandLimitProbability: 1 });
     expect(a.samples).toEqual(b.samples);
     expect(a.samples.length).toBe(8000);
     expect(a.draw.rt60Sec).toBeGreaterThanOrEqual(0.15);
     expect(a.draw.highHz).toBeLessThanOrEqual(7000);
-    const none = renderRoomChannel(x, 16000, createRng(7), { reverbProbability: 0, bandLimitProbability: 0 });
+    const none = renderRoomChannel(x, 16000, createRng(7), { voiceShiftProbability: 0, reverbProbability: 0, bandLimitProbability: 0 });
     expect(none.samples).toEqual(x);
     expect(none.draw).toEqual({});
+  });
+  it('voiceShift moves a tone by its factor and shortens it', () => {
+    const rate = 16000;
+    const x = tone(500, 16000, rate);
+    const y = voiceShift(x, 1.25, rate);
+    expect(y.length).toBe(12800);
+    let crossings = 0;
+    for (let i = 1001; i < 11000; i++) if (y[i - 1]! < 0 && y[i]! >= 0) crossings += 1;
+    // 625 Hz over 9999 samples at 16 kHz: ~390 upward zero crossings
+    expect(crossings).toBeGreaterThanOrEqual(389);
+    expect(crossings).toBeLessThanOrEqual(392);
+    expect(() => voiceShift(x, 3, rate)).toThrow(/factor must be a number in \[0.5, 2\], got 3/);
+    const r = renderRoomChannel(x, rate, createRng(1), { voiceShiftProbability: 1, reverbProbability: 0, bandLimitProbability: 0 });
+    expect(r.draw.voiceShift).toBeGreaterThanOrEqual(0.88);
+    expect(r.samples.length).toBe(Math.ceil(16000 * Math.round(rate / r.draw.voiceShift!) / rate));
   });
 });
