@@ -9,6 +9,10 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 240_000,
     pool: 'forks',
+    // Two test files at a time even on 2 cores (vitest's default there is 1): most of the suite's
+    // CPU time is single-threaded CLI start-up (~3 s of tsx + TensorFlow per process, ~90
+    // processes), so the second core would otherwise idle. `--maxWorkers=1` runs them one by one.
+    maxWorkers: 2,
     reporters: ['default', './tests/helpers/summary-reporter.ts'],
     env: { TF_CPP_MIN_LOG_LEVEL: '2' },
   },
