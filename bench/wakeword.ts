@@ -8,7 +8,9 @@
  *   npx tsx bench/wakeword.ts [--phrases hey_k9,athena,...] [--modes text,rec10] [--minutes 8] [--out DIR] [--backbone DIR]
  *
  * Modes: `text` trains from the phrase's text only (`train wakeword --phrase "..."`); `rec10`
- * adds 10 of the phrase's recordings (`--recordings`), which are then left out of the stream.
+ * adds 10 of the phrase's recordings (`--recordings`), which are then left out of the stream;
+ * `synthkws` is the path before `train wakeword` (`data synth --words <phrase>` + `train kws` with
+ * npm start's settings, default threshold 0.7; single-word phrases only).
  * Both use `--negatives` = the benchmark's training share of LibriSpeech (30% of those files
  * calibrate the threshold) besides the shipped pack; the test stream holds only files in neither
  * (see `negativeSplit`). The threshold is never tuned on the stream.
@@ -26,6 +28,9 @@ import { loadStreamModel } from '../src/infer/stream-model.ts';
 import { detectStream } from '../src/infer/stream.ts';
 import { hashFraction, listAudioFiles } from '../src/wakeword/negative-audio.ts';
 import { isInNegativesPack, NEGATIVES_PACK_SOURCES } from '../src/wakeword/negatives-pack.ts';
+import { START_SYNTH_BATCH_SIZE, START_SYNTH_EPOCHS } from '../src/cli/start.ts';
+import { synthesizeDataset } from '../src/data/synth.ts';
+import { trainKws } from '../src/kws/train-kws.ts';
 import { trainWakeword } from '../src/wakeword/train-wakeword.ts';
 import { recognizerOptionsFor } from '../src/wakeword/wakeword-metadata.ts';
 import { trimSilence } from '../src/wakeword/trim-silence.ts';
@@ -180,6 +185,18 @@ for (const phrase of args.phrases!.split(',')) {
     const recDir = recs.length ? linkFolder(path.join(OUT, `rec-${phrase}`), recs) : undefined;
     const outDir = path.join(OUT, 'models', `${phrase}-${mode}`);
     const t0 = Date.now();
+    if (mode === 'synthkws') {
+      // Today's path before train wakeword: `data synth --words <phrase>` + `train kws` (npm start's settings), default threshold.
+      if (phrase.includes('_')) { process.stdout.write(`${key}: skipped (data synth takes single words)\n`); continue; }
+      const data = path.join(OUT, `synth-${phrase}`);
+      await synthesizeDataset({ outDir: data, words: [phrase], seed: Number(args.seed) });
+      const k = await trainKws({ dataDir: data, words: [phrase], outDir, recipe: { epochs: START_SYNTH_EPOCHS, batchSize: START_SYNTH_BATCH_SIZE }, progress: 'lines', checkpointDir: false });
+      const stream = buildStream(all, split.test, noiseFiles, Number(args['snr-db']), `bench-stream/${phrase}`);
+      results[key] = { ...(await score(outDir, stream)), trainMinutes: (Date.now() - t0) / 60000, threshold: 0.7, recordings: 0, windowMs: 1000, epochs: k.history.length };
+      process.stdout.write(`${JSON.stringify({ [key]: results[key] })}\n`);
+      fs.writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+      continue;
+    }
     const r = await trainWakeword({
       phrases: [phrase.replace(/_/g, ' ').replace('k9', 'k nine')],
       outDir, recordingsDir: recDir, negativesDirs: [trainNegDir], minutes: Number(args.minutes), seed: Number(args.seed),
