@@ -25,6 +25,15 @@ flac -s -f --no-padding flac-mono8-8k.wav -o flac-mono8-8k.flac
 sox -R -D -r 8000 -c 1 -n -b 16 -e signed-integer flac-tone-8k.wav synth 4000s sine 600 vol 0.5 fade h 0.05 0.5 0.05
 flac -s -f --no-padding flac-tone-8k.wav -o flac-tone-8k.flac
 
+# 16 kHz 16-bit mono: 4096 samples of a 440 Hz tone, then 1280 samples of digital silence. The
+# silent last frame is a few bytes (a constant subframe), and codec-parser returns it merged with
+# the frame before (the LibriSpeech file train-clean-100/3235-11599-0000.flac does the same).
+sox -R -D -r 16000 -c 1 -n -b 16 -e signed-integer tone-part.wav synth 4096s sine 440 vol 0.3
+sox -R -D -r 16000 -c 1 -n -b 16 -e signed-integer silence-part.wav trim 0 1280s
+sox tone-part.wav silence-part.wav flac-silent-tail-16k.wav
+rm tone-part.wav silence-part.wav
+flac -s -f --no-padding flac-silent-tail-16k.wav -o flac-silent-tail-16k.flac
+
 # Corrupt copies of the 16-bit file: cut in the middle of its audio, and 16 bytes flipped inside the
 # second audio frame (its CRC-16 fails, so the frame is dropped).
 size=$(stat -c %s flac-mono16-16k.flac)

@@ -12,6 +12,7 @@ import CodecParser from 'codec-parser';
 import type { FLACDecodedAudio } from '@wasm-audio-decoders/flac';
 import { FlacFormatError, KeyspotError } from '../errors.ts';
 import type { AudioClip } from '../types.ts';
+import { splitFlacFrames } from './flac-frames.ts';
 
 /** Length of the STREAMINFO metadata block body, bytes. */
 const STREAMINFO_BYTES = 34;
@@ -187,6 +188,8 @@ export function decodeFlac(bytes: Uint8Array, file?: string): AudioClip {
   let frames: Uint8Array[];
   try {
     frames = parser.parseAll(bytes.subarray(info.audioOffset)).map((f) => f.data);
+    // The last chunk is the one codec-parser may return with several frames in it.
+    if (frames.length > 0) frames.push(...splitFlacFrames(frames.pop()!));
   } catch (err) {
     return fail(`cannot split the audio frames: ${(err as Error).message}`);
   }

@@ -10,7 +10,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { decodeAudio, detectAudioFormat, initAudioDecoders } from '../../src/audio/decode-audio.ts';
+import CodecParser from 'codec-parser';
 import { decodeFlac, parseFlacHeader } from '../../src/audio/flac.ts';
+import { splitFlacFrames } from '../../src/audio/flac-frames.ts';
 import { isAudioFileName, readAudio, readAudioSync, stripAudioExtension } from '../../src/audio/read-audio.ts';
 import { decodeWav } from '../../src/audio/wav.ts';
 import { loadClips, loadNoise } from '../../src/data/load-audio.ts';
@@ -36,6 +38,8 @@ const TWINS = [
   { name: 'flac-stereo24-44k', channels: 2, sampleRateHz: 44100, bitsPerSample: 24, numFrames: 1103 },
   { name: 'flac-mono8-8k', channels: 1, sampleRateHz: 8000, bitsPerSample: 8, numFrames: 801 },
   { name: 'flac-tone-8k', channels: 1, sampleRateHz: 8000, bitsPerSample: 16, numFrames: 4000 },
+  // Its silent last frame comes out of codec-parser merged with the frame before.
+  { name: 'flac-silent-tail-16k', channels: 1, sampleRateHz: 16000, bitsPerSample: 16, numFrames: 5376 },
 ] as const;
 
 describe('decodeFlac', () => {
@@ -99,6 +103,23 @@ describe('decodeFlac', () => {
     zeroRate[20] = zeroRate[20]! & 0x0f;
     expect(() => decodeFlac(zeroRate, 'x.flac')).toThrow(/^x\.flac: wrong STREAMINFO: sample rate 0 Hz$/);
     expect(() => decodeFlac(new TextEncoder().encode('RIFF....WAVE'), 'y.flac')).toThrow(/^y\.flac: not a FLAC file: 12 bytes starting with "RIFF", expected "fLaC"$/);
+  });
+});
+
+describe('splitFlacFrames', () => {
+  it('splits a chunk of several frames at their headers and leaves a single frame as it is', () => {
+    const bytes = bytesOf('flac-mono16-16k.flac');
+    const frames = new CodecParser('audio/flac').parseAll(bytes.subarray(parseFlacHeader(bytes).audioOffset)).map((f) => f.data);
+    expect(frames.map((f) => f.length)).toHaveLength(4);
+    const merged = new Uint8Array(frames.reduce((n, f) => n + f.length, 0));
+    frames.reduce((at, f) => (merged.set(f, at), at + f.length), 0);
+    expect(splitFlacFrames(merged)).toEqual(frames);
+    expect(splitFlacFrames(frames[1]!)[0]).toBe(frames[1]);
+    // codec-parser's own output for the silent-tail file: 2 frames in 1 chunk.
+    const tail = bytesOf('flac-silent-tail-16k.flac');
+    const chunks = new CodecParser('audio/flac').parseAll(tail.subarray(parseFlacHeader(tail).audioOffset)).map((f) => f.data);
+    expect(chunks).toHaveLength(1);
+    expect(splitFlacFrames(chunks[0]!).map((f) => f.length)).toHaveLength(2);
   });
 });
 
