@@ -20,7 +20,7 @@ import type { ProgressMode, TrainProgress } from '../train/progress.ts';
 export const DEFAULT_BACKBONE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'models', 'backbone');
 
 /** Epochs of `keyspot train backbone` (the shipped backbone's run). */
-export const DEFAULT_BACKBONE_EPOCHS = 120;
+export const DEFAULT_BACKBONE_EPOCHS = 80;
 
 /** Provenance entry of one data source (saved in metadata.json `provenance.data`). */
 export interface DataProvenance {
@@ -49,7 +49,7 @@ export interface TrainBackboneOptions {
   dataDir: string;
   /** Model folder to write. @default 'models/backbone' */
   outDir?: string;
-  /** Epochs. @default 120 */
+  /** Epochs. @default 80 */
   epochs?: number;
   /** Seed. @default 1 */
   seed?: number;
