@@ -12,7 +12,9 @@
  * also kept a safety margin above the largest averaged phrase score of any negative window
  * (top label or not), `P`:
  * at least `P + zeroFaMargin x (1 - P)` (default: half-way from `P` to 1), so it does not sit
- * exactly on a negative peak. Across averaging windows: the highest hit rate on the positives
+ * exactly on a negative peak. With positives, a higher threshold is taken when it hits more of
+ * them and still meets the rule (a low threshold can let `_unknown_` fire first in a clip and
+ * suppress the phrase). Across averaging windows: the highest hit rate on the positives
  * (averaged per phrase) wins, then fewer false accepts, then the earlier window in the list;
  * without positives the lowest (most sensitive) threshold wins, then fewer false accepts.
  */
@@ -326,6 +328,27 @@ export function calibrateThreshold(input: CalibrationInput, options: CalibrateTh
         threshold = c;
       }
       threshold = Math.max(threshold, margin);
+      if (posTraces.length > 0) {
+        // Above it, the hit rate is not always highest at the lowest threshold: a low one lets
+        // `_unknown_` fire first in a clip and suppress the phrase. Try every top-label average of
+        // the positives above it (where the hit rate can change); keep the best that still meets
+        // the false-accept rule (ties: the lowest).
+        const above = new Set<number>();
+        for (const { trace } of posTraces) {
+          for (let w = 0; w < trace.top.length; w++) {
+            const v = trace.averages[w * L + trace.top[w]!]!;
+            if (v > threshold && v < 1) above.add(v);
+          }
+        }
+        let bestHits = hitRate(threshold)!;
+        for (const v of [...above].sort((a, b) => a - b)) {
+          const h = hitRate(v)!;
+          if (h > bestHits && faCount(v) <= allowed) {
+            bestHits = h;
+            threshold = v;
+          }
+        }
+      }
     } else {
       const candidates = [...new Set(thresholds)].sort((a, b) => b - a);
       threshold = candidates[0]!;

@@ -112,6 +112,20 @@ describe('calibrateThreshold', () => {
     expect(noAveraging.find((p) => p.detectionThreshold === 0.7)).toMatchObject({ faCount: 1, hitRate: 1 });
   });
 
+  it('takes a higher threshold when it hits more positives (a low one lets _unknown_ fire first and suppress the phrase)', () => {
+    // Negatives never score the phrase: with zero allowed the threshold starts at 0 + 0.5 x 1 = 0.5.
+    // Each positive: one window of _unknown_ 0.75, then the phrase at 0.875. At 0.5 _unknown_ fires
+    // first and suppresses the phrase for 1500 ms (a miss); at 0.75 it does not fire and the phrase is hit.
+    const negatives = [peakStream(HOUR_MS, [{ atMs: 10_000, value: 0 }])];
+    const positive = () => {
+      const windows = [0, 1, 2, 3, 4].map((i) => ({ timeMs: 1000 + i * HOP_MS, scores: Float32Array.from(i === 0 ? [0, 0.75, 0.25] : [0, 0.125, 0.875]) }));
+      return { windows, durationMs: 1200, label: 'hey_nova' };
+    };
+    const { operatingPoint, det } = calibrateThreshold({ labels: LABELS, negatives, positives: [positive(), positive()] }, { averageWindowsMs: [0], hopMs: HOP_MS, targetFaPerHour: 0 });
+    expect(operatingPoint).toMatchObject({ detectionThreshold: 0.75, faCount: 0, hitRate: 1, positives: 2 });
+    expect(det.find((p) => p.detectionThreshold === 0.5)).toMatchObject({ faCount: 0, hitRate: 0 });
+  });
+
   it('counts false accepts of every phrase and averages the hit rate per phrase', () => {
     const labels = ['_silence_', '_unknown_', 'hey_nova', 'ok_nova'];
     // 2 h, 1 allowed: hey_nova peaks 0.875, ok_nova peaks 0.9375 -> threshold 0.875 (1 FA, ok_nova).
