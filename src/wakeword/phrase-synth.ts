@@ -12,6 +12,7 @@ import { spawnTsWorker } from '../batch/ts-worker.ts';
 import { ESPEAK_SAMPLE_RATE_HZ, runEspeak } from '../data/espeak.ts';
 import { createRng, type Rng } from '../data/rng.ts';
 import { SYNTH_VOICES, SYNTH_VARIANTS } from '../data/synth.ts';
+import { trimSilence } from './trim-silence.ts';
 import { ConfigError } from '../errors.ts';
 import { ESPEAK_TO_FLITE_PHONES, FLITE_VOICE_F0_HZ, FLITE_VOICES, fliteSpeak } from './flite.ts';
 import { checkPhrase, isVowel, splitPhonemes } from './phrase-phonemes.ts';
@@ -243,28 +244,8 @@ function utteranceSsml(p: UtterancePlan): string {
  * loudest frame and above {@link TRIM_FLOOR_DB}, widened by `marginSamples`.
  */
 export function speechBounds(samples: Float32Array, sampleRateHz: number, marginSamples: number): [number, number] {
-  const frame = Math.max(1, Math.round(sampleRateHz / 100));
-  const frames = Math.ceil(samples.length / frame);
-  const db = new Float64Array(frames);
-  let loudest = -Infinity;
-  for (let f = 0; f < frames; f++) {
-    let e = 0;
-    const end = Math.min(samples.length, (f + 1) * frame);
-    for (let i = f * frame; i < end; i++) e += samples[i]! * samples[i]!;
-    db[f] = 10 * Math.log10(e / (end - f * frame) + 1e-20);
-    loudest = Math.max(loudest, db[f]!);
-  }
-  const threshold = Math.max(TRIM_FLOOR_DB, loudest - TRIM_RANGE_DB);
-  let first = -1;
-  let last = -1;
-  for (let f = 0; f < frames; f++) {
-    if (db[f]! >= threshold) {
-      if (first < 0) first = f;
-      last = f;
-    }
-  }
-  if (first < 0) return [0, samples.length];
-  return [Math.max(0, first * frame - marginSamples), Math.min(samples.length, (last + 1) * frame + marginSamples)];
+  const t = trimSilence(samples, { sampleRateHz, rangeDb: TRIM_RANGE_DB, floorDb: TRIM_FLOOR_DB, marginMs: (marginSamples * 1000) / sampleRateHz });
+  return [t.startSample, t.endSample];
 }
 
 /**
