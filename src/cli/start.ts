@@ -86,7 +86,7 @@ export function registerStart(program: Command): void {
           `model card: ${path.join(rel, 'report.md')}`,
           '',
           'Listen for it:',
-          `  sox -d -t wav - | npx keyspot listen --model ${rel} -      # live from the microphone`,
+          `  sox -d -r 16000 -c 1 take.wav trim 0 10 && npx keyspot listen --model ${rel} take.wav   # record 10 s, then listen`,
           `  npx keyspot listen --model ${rel} recording.wav`,
           `  npx keyspot serve --model ${rel}                          # the browser page`,
           '',

@@ -162,7 +162,7 @@ export function registerTrainWakeword(program: Command): void {
         `model card: ${path.join(rel, 'report.md')} (DET curve: ${path.join(rel, 'det.svg')})`,
         '',
         'Listen for it:',
-        `  sox -d -t wav - | npx keyspot listen --model ${rel} -      # the microphone (or arecord -f S16_LE -r 16000 -t wav)`,
+        `  sox -d -r 16000 -c 1 take.wav trim 0 10 && npx keyspot listen --model ${rel} take.wav   # record 10 s, then listen`,
         `  npx keyspot listen --model ${rel} recording.wav`,
         `  npx keyspot serve --model ${rel}                          # the browser page`,
         '',
