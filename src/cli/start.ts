@@ -18,7 +18,7 @@ import { exitOnInterrupt } from './interrupt.ts';
 import { normalizePhrase, phraseLabel } from '../wakeword/phrase-phonemes.ts';
 import { trainWakeword } from '../wakeword/train-wakeword.ts';
 import { printJson, runAction } from './output.ts';
-import { stageProgress, trainWakewordJson } from './train-wakeword.ts';
+import { formatTrainWakeword, stageProgress, trainWakewordJson } from './train-wakeword.ts';
 import { defaultNoiseDir, formatTrainKws, loadProgressPrinter, trainKwsJson } from './train-kws.ts';
 
 /** Epochs `start` trains on the synthesized default dataset (about two minutes on 2 cores). */
@@ -78,19 +78,10 @@ export function registerStart(program: Command): void {
           printJson({ job: 'wakeword', ...trainWakewordJson(ww) });
           return 0;
         }
-        const op = ww.wakeword.operatingPoint;
         const rel = path.relative(process.cwd(), ww.outDir) || '.';
+        log(formatTrainWakeword(ww));
         log([
-          '',
-          `wake word "${ww.phrases[0]}": threshold ${op.detectionThreshold.toFixed(3)}, ${op.faCount} false accepts in ${op.negativeHours.toFixed(2)} h of held-out speech, hit rate ${op.hitRate === undefined ? '-' : `${(100 * op.hitRate).toFixed(1)}%`} on held-out synthesized voices (${ww.minutes.total?.toFixed(1)} min)`,
-          `model card: ${path.join(rel, 'report.md')}`,
-          '',
-          'Listen for it:',
-          `  sox -d -r 16000 -c 1 take.wav trim 0 10 && npx keyspot listen --model ${rel} take.wav   # record 10 s, then listen`,
-          `  npx keyspot listen --model ${rel} recording.wav`,
-          `  npx keyspot serve --model ${rel}                          # the browser page`,
-          '',
-          `Better on real voices: record yourself saying it 5-10 times (any WAV/FLAC) and run`,
+          'Better on real voices: record yourself saying it 5-10 times (any WAV/FLAC) and run',
           `  npx keyspot train wakeword --phrase "${ww.phrases[0]}" --recordings my-recordings/ --out ${rel}`,
         ].join('\n'));
         return 0;

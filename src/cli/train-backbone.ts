@@ -9,7 +9,7 @@ import { ConfigError } from '../errors.ts';
 import { autoProgressMode } from '../train/progress.ts';
 import { DEFAULT_BACKBONE_EPOCHS, trainBackbone } from '../wakeword/backbone.ts';
 import { printJson, runAction } from './output.ts';
-import { trainCommand } from './train-wakeword.ts';
+import { trainCommand } from './train-command.ts';
 
 /** Registers `train backbone`. */
 export function registerTrainBackbone(program: Command): void {

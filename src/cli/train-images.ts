@@ -18,6 +18,7 @@ import { autoProgressMode } from '../train/progress.ts';
 import { CHECKPOINT_DIR, trainImages, type TrainImagesResult } from '../train/train-images.ts';
 import { exitOnInterrupt } from './interrupt.ts';
 import { printJson, runAction } from './output.ts';
+import { trainCommand } from './train-command.ts';
 
 /** Parses a number flag. @throws ConfigError naming the flag */
 export function numberFlag(flag: string, min = -Infinity, integer = false): (text: string) => number {
@@ -28,11 +29,6 @@ export function numberFlag(flag: string, min = -Infinity, integer = false): (tex
     }
     return v;
   };
-}
-
-function trainCommand(program: Command): Command {
-  const existing = program.commands.find((c) => c.name() === 'train');
-  return (existing as Command | undefined) ?? program.command('train').description('train a model');
 }
 
 /** The `--json` document of `train images`. */

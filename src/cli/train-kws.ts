@@ -16,6 +16,7 @@ import { modelNames } from '../models/registry.ts';
 import { autoProgressMode } from '../train/progress.ts';
 import { exitOnInterrupt, latestCheckpointEpoch } from './interrupt.ts';
 import { printJson, runAction } from './output.ts';
+import { trainCommand } from './train-command.ts';
 
 function parseIntOption(flag: string, text: string, min: number): number {
   const v = Number(text);
@@ -27,12 +28,6 @@ function parsePositive(flag: string, text: string): number {
   const v = Number(text);
   if (text.trim() === '' || !Number.isFinite(v) || v <= 0) throw new ConfigError(flag, 'a number > 0', text);
   return v;
-}
-
-/** The `train` command (found, or created when no other command made it yet). */
-function trainCommand(program: Command): Command {
-  const existing = program.commands.find((c) => c.name() === 'train');
-  return (existing as Command | undefined) ?? program.command('train').description('train a model');
 }
 
 /** The JSON document printed by `train kws --json` (and `start --json`). */

@@ -16,6 +16,7 @@ import { DEFAULT_SCRATCH_TRAIN_OPTIONS } from '../scratch/train-scratch-network.
 import { autoProgressMode } from '../train/progress.ts';
 import { openScratchDataset, SCRATCH_DATASETS } from '../scratch/open-scratch-dataset.ts';
 import { printJson, runAction } from './output.ts';
+import { trainCommand } from './train-command.ts';
 
 /** Parses a number option. @throws ConfigError naming the flag */
 export function parseNumberOption(flag: string, text: string, check: { integer?: boolean; min?: number; maxExclusive?: number } = {}): number {
@@ -32,12 +33,6 @@ export function parseNumberOption(flag: string, text: string, check: { integer?:
 /** Parses a comma-separated list (empty text: empty list). */
 function parseList(text: string): string[] {
   return text.trim() === '' ? [] : text.split(',').map((s) => s.trim());
-}
-
-/** The `train` command (found, or created when no other command made it yet). */
-function trainCommand(program: Command): Command {
-  const existing = program.commands.find((c) => c.name() === 'train');
-  return (existing as Command | undefined) ?? program.command('train').description('train a model');
 }
 
 /** Registers `train scratch` (under the existing `train` command, or a new one). */

@@ -15,6 +15,7 @@ import { defaultKwsCheckpointDir } from '../kws/train-kws.ts';
 import { normalizePhrase, phraseLabel } from '../wakeword/phrase-phonemes.ts';
 import { exitOnInterrupt } from './interrupt.ts';
 import { printJson, runAction } from './output.ts';
+import { trainCommand } from './train-command.ts';
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -24,12 +25,6 @@ function parseNumber(flag: string, text: string, min: number, max: number): numb
   const v = Number(text);
   if (text.trim() === '' || !Number.isFinite(v) || v < min || v > max) throw new ConfigError(flag, `a number in [${min}, ${max}]`, text);
   return v;
-}
-
-/** The `train` command (found, or created when no other command made it yet). */
-export function trainCommand(program: Command): Command {
-  const existing = program.commands.find((c) => c.name() === 'train');
-  return (existing as Command | undefined) ?? program.command('train').description('train a model');
 }
 
 const STAGE_NAMES: Record<WakewordStage, string> = {
@@ -92,6 +87,27 @@ export function trainWakewordJson(r: TrainWakewordResult): Record<string, unknow
   };
 }
 
+/** Lines for people after `train wakeword` (and `start`): the operating point, where the model card is, how to listen. */
+export function formatTrainWakeword(result: TrainWakewordResult): string {
+  const op = result.wakeword.operatingPoint;
+  const rel = path.relative(process.cwd(), result.outDir) || '.';
+  const pct = (x: number | undefined) => (x === undefined ? '-' : `${(100 * x).toFixed(1)}%`);
+  return [
+    '',
+    `wake word ${result.phrases.map((p) => `"${p}"`).join(', ')}: window ${result.windowMs} ms, ${result.kws.history.length} epochs (${result.kws.engine}), ${result.minutes.total?.toFixed(1)} min`,
+    `threshold ${op.detectionThreshold.toFixed(3)} (averaged over ${op.averageWindowMs} ms): ${op.faCount} false accepts in ${op.negativeHours.toFixed(2)} h of held-out speech (target ${op.targetFaPerHour}/h; 95% bound ${op.faPerHourUpper95.toFixed(1)}/h)`,
+    `hit rate: ${pct(op.hitRate)} of ${op.positives ?? 0} held-out synthesized utterances${result.heldOutRecordings > 0 ? `, ${pct(result.recordingsHitRate)} of ${result.heldOutRecordings} held-out recordings` : ''}`,
+    result.skipped.length ? `skipped ${result.skipped.length} unreadable file(s): ${result.skipped.slice(0, 3).join('; ')}${result.skipped.length > 3 ? ' ...' : ''}` : '',
+    `model card: ${path.join(rel, 'report.md')} (DET curve: ${path.join(rel, 'det.svg')})`,
+    '',
+    'Listen for it:',
+    `  sox -d -r 16000 -c 1 take.wav trim 0 10 && npx keyspot listen --model ${rel} take.wav   # record 10 s, then listen`,
+    `  npx keyspot listen --model ${rel} recording.wav`,
+    `  npx keyspot serve --model ${rel}                          # the browser page`,
+    '',
+  ].join('\n');
+}
+
 /** Registers `train wakeword`. */
 export function registerTrainWakeword(program: Command): void {
   trainCommand(program)
@@ -150,23 +166,7 @@ export function registerTrainWakeword(program: Command): void {
         printJson(trainWakewordJson(result));
         return 0;
       }
-      const op = result.wakeword.operatingPoint;
-      const rel = path.relative(process.cwd(), result.outDir) || '.';
-      const pct = (x: number | undefined) => (x === undefined ? '-' : `${(100 * x).toFixed(1)}%`);
-      process.stdout.write([
-        '',
-        `wake word ${result.phrases.map((p) => `"${p}"`).join(', ')}: window ${result.windowMs} ms, ${result.kws.history.length} epochs (${result.kws.engine}), ${result.minutes.total?.toFixed(1)} min`,
-        `threshold ${op.detectionThreshold.toFixed(3)} (averaged over ${op.averageWindowMs} ms): ${op.faCount} false accepts in ${op.negativeHours.toFixed(2)} h of held-out speech (target ${op.targetFaPerHour}/h; 95% bound ${op.faPerHourUpper95.toFixed(1)}/h)`,
-        `hit rate: ${pct(op.hitRate)} of ${op.positives ?? 0} held-out synthesized utterances${result.heldOutRecordings > 0 ? `, ${pct(result.recordingsHitRate)} of ${result.heldOutRecordings} held-out recordings` : ''}`,
-        result.skipped.length ? `skipped ${result.skipped.length} unreadable file(s): ${result.skipped.slice(0, 3).join('; ')}${result.skipped.length > 3 ? ' ...' : ''}` : '',
-        `model card: ${path.join(rel, 'report.md')} (DET curve: ${path.join(rel, 'det.svg')})`,
-        '',
-        'Listen for it:',
-        `  sox -d -r 16000 -c 1 take.wav trim 0 10 && npx keyspot listen --model ${rel} take.wav   # record 10 s, then listen`,
-        `  npx keyspot listen --model ${rel} recording.wav`,
-        `  npx keyspot serve --model ${rel}                          # the browser page`,
-        '',
-      ].filter((l) => l !== undefined).join('\n'));
+      process.stdout.write(formatTrainWakeword(result));
       return 0;
     }));
 }

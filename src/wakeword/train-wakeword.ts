@@ -284,7 +284,7 @@ export async function trainWakeword(options: TrainWakewordOptions): Promise<Trai
 
   // 5. Training: the keyword pipeline on the folder, from the backbone, epochs from the budget.
   const numFrames = Math.floor((windowMs - 30) / 10) + 1;
-  const wanted = Object.values(counts).reduce((a, c) => a, 0) + labels.reduce((a, l) => a + counts[l]!.training, 0);
+  const wanted = labels.reduce((a, l) => a + counts[l]!.training, 0);
   const perEpoch = Math.ceil(wanted * (1 + ((recipe.kws.unknownPercentage ?? 0) + (recipe.kws.silencePercentage ?? 0)) / 100));
   // Deterministic (a resumed run must get the same epochs): the budget's training share at the assumed speed.
   const trainSec = Math.max(30, minutes * recipe.trainShare * 60);
